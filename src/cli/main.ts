@@ -1,0 +1,37 @@
+/** The `dxgw` command line: one sub-command per file in ./commands. */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { DxgwError } from '../errors/codes.js';
+import { registerDecode } from './commands/decode.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('dxgw')
+    .description('DHCP external server gateway: watches DHCP, keeps shadow leases, notifies policy servers')
+    .version(pkg.version)
+    .showHelpAfterError();
+  registerDecode(program);
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode);
+    if (error instanceof DxgwError) {
+      process.stderr.write(`dxgw: ${error.describe()}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+// A closed pipe (`dxgw decode x | head`) is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+await main();

@@ -1,0 +1,40 @@
+/**
+ * Stable error codes (Fastify-style): one table, documented in docs/error-codes.md.
+ * A code never changes meaning once released; messages may be improved.
+ */
+export const ErrorCodes = {
+  // capture files and live capture
+  DXGW_CAPTURE_FILE_UNREADABLE: 'The capture file cannot be opened or read',
+  DXGW_CAPTURE_FILE_UNKNOWN_FORMAT: 'The file is neither pcap nor pcapng (unknown magic number)',
+  DXGW_CAPTURE_FILE_TRUNCATED: 'The capture file ends in the middle of a header or record',
+  DXGW_CAPTURE_FILE_CORRUPT: 'A record or block header in the capture file holds impossible values',
+  DXGW_CAPTURE_UNAVAILABLE: 'Live capture needs the optional `pcap` package, built against libpcap',
+  DXGW_CAPTURE_OPEN_FAILED: 'libpcap could not open the interface (missing, down, or no CAP_NET_RAW)',
+  // command line
+  DXGW_CLI_BAD_ARGUMENT: 'A command-line argument is invalid',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+/** An error carrying a stable code and, where it applies, where the fault lies. */
+export class DxgwError extends Error {
+  readonly code: ErrorCode;
+  /** Byte offset in a file or packet, when the fault is at one. */
+  readonly offset: number | undefined;
+  /** Config key path or similar locator, when the fault is at one. */
+  readonly key: string | undefined;
+
+  constructor(code: ErrorCode, message: string, where: { offset?: number; key?: string; cause?: unknown } = {}) {
+    super(message, where.cause === undefined ? undefined : { cause: where.cause });
+    this.name = 'DxgwError';
+    this.code = code;
+    this.offset = where.offset;
+    this.key = where.key;
+  }
+
+  /** One line for people: `CODE: message (at offset N)`. */
+  describe(): string {
+    const at = this.offset !== undefined ? ` (at byte offset ${this.offset})` : this.key !== undefined ? ` (at ${this.key})` : '';
+    return `${this.code}: ${this.message}${at}`;
+  }
+}
