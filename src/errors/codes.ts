@@ -10,6 +10,14 @@ export const ErrorCodes = {
   DXGW_CAPTURE_FILE_CORRUPT: 'A record or block header in the capture file holds impossible values',
   DXGW_CAPTURE_UNAVAILABLE: 'Live capture needs the optional `pcap` package, built against libpcap',
   DXGW_CAPTURE_OPEN_FAILED: 'libpcap could not open the interface (missing, down, or no CAP_NET_RAW)',
+  // configuration
+  DXGW_CONFIG_UNREADABLE: 'The configuration file cannot be read or is not valid YAML',
+  DXGW_CONFIG_INVALID: 'A configuration key has a wrong or missing value',
+  // lease store
+  DXGW_STORE_CONFLICT: 'A binding changed under a transition (compare-and-set guard failed); the transition is retried',
+  DXGW_STORE_INTERFACE_TAKEN: 'The dynamic subscriber interface name is already used by another binding of the site',
+  DXGW_STORE_UNAVAILABLE: 'Redis cannot be reached or refused a command',
+  DXGW_BINDING_NOT_FOUND: 'No binding matches the given address or filter',
   // command line
   DXGW_CLI_BAD_ARGUMENT: 'A command-line argument is invalid',
 } as const;

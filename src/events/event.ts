@@ -1,0 +1,46 @@
+/**
+ * Northbound subscriber events (docs/events.md, docs/event.schema.json). Policy servers code
+ * against this shape: change it only by adding optional fields.
+ */
+import type { DeleteReason } from '../leases/observation.js';
+
+export const EVENT_TYPES = ['interface-created', 'address-added', 'address-renewed', 'interface-deleted', 'address-deleted'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface SubscriberIdentity {
+  vr: string;
+  ip: string;
+  mac: string;
+  clientId: string | null;
+  giaddr: string;
+  serverId: string | null;
+  circuitId: string | null;
+  remoteId: string | null;
+  vlans: number[];
+}
+
+/** What the engine decides; the store stamps `seq` and `id` when it commits the transition. */
+export interface EventDraft {
+  type: EventType;
+  /** ms since epoch, capture clock. */
+  time: number;
+  sessionId: string;
+  reason: DeleteReason | null;
+  subscriber: SubscriberIdentity;
+  interface: { name: string; profile: string | null; vr: string } | null;
+  lease: { seconds: number; startedAt: number; expiresAt: number | null };
+  loginName: string | null;
+  attributes: Record<string, string>;
+  /** address-added only: the client's REQUEST options and the server's ACK options. */
+  dhcpOptions: { client: Record<string, string>; server: Record<string, string> } | null;
+}
+
+export interface SubscriberEvent extends Omit<EventDraft, 'time' | 'lease'> {
+  /** `<sessionId>-<seq>`: unique, and the idempotency key northbound. */
+  id: string;
+  /** Per (vr, ip) sequence number, strictly increasing across binding instances. */
+  seq: number;
+  site: string;
+  time: string;
+  lease: { seconds: number; startedAt: string; expiresAt: string | null };
+}

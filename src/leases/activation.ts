@@ -1,0 +1,92 @@
+/**
+ * Activation (the seed's "views the subscriber as active once the subscriber sends a
+ * packet"): route map on the subscriber, optional interface profile, then a dynamic
+ * subscriber interface with a name unique per site.
+ */
+import type { Binding } from './binding.js';
+import type { BindingLookup } from './engine-types.js';
+
+/** What the engine asks of a route map (src/routemap implements it). */
+export interface RouteMapSubject {
+  vr: string;
+  ip: string;
+  giaddr: string;
+  mac: string;
+  clientId: string | null;
+  circuitId: string | null;
+  remoteId: string | null;
+  vlans: number[];
+  vendorClass: string | null;
+  options: Record<string, string>;
+}
+
+export interface RouteMapVerdict {
+  permit: boolean;
+  interfaceProfile: string | null;
+  virtualRouter: string | null;
+  interfaceName: string | null;
+  loginName: string | null;
+  attributes: Record<string, string>;
+}
+
+export interface ActivationConfig {
+  /** Also require the data packet's source MAC to be the binding's chaddr. */
+  activationMatchMac: boolean;
+  /** Route map; null = permit all, no sets. */
+  evaluateRouteMap: ((subject: RouteMapSubject) => RouteMapVerdict) | null;
+  /** Renders the default interface-name template for a subject. */
+  defaultInterfaceName: (subject: RouteMapSubject) => string;
+  defaultProfile: string | null;
+  /** DHCP option (client's, then server's) whose text names the interface profile. */
+  profileOption: number | null;
+}
+
+function optionText(hex: string | undefined): string | null {
+  return hex === undefined ? null : Buffer.from(hex, 'hex').toString('latin1');
+}
+
+export function routeMapSubject(b: Binding): RouteMapSubject {
+  return {
+    vr: b.vr,
+    ip: b.ip,
+    giaddr: b.giaddr,
+    mac: b.mac,
+    clientId: b.clientId,
+    circuitId: b.circuitId,
+    remoteId: b.remoteId,
+    vlans: b.vlans,
+    vendorClass: optionText(b.clientOptions['60']),
+    options: { ...b.serverOptions, ...b.clientOptions },
+  };
+}
+
+/** A name not used by another binding of the site: the template's, else with -2, -3 … */
+function uniqueName(wanted: string, self: Binding, lookup: BindingLookup): string {
+  let name = wanted;
+  for (let n = 2; ; n++) {
+    const owner = lookup.findByInterface(name);
+    if (!owner || (owner.vr === self.vr && owner.ip === self.ip)) return name;
+    name = `${wanted}-${n}`;
+  }
+}
+
+export function activate(binding: Binding, time: number, lookup: BindingLookup, config: ActivationConfig): Binding {
+  const subject = routeMapSubject(binding);
+  const verdict = config.evaluateRouteMap?.(subject) ?? null;
+  if (verdict && !verdict.permit) return { ...binding, state: 'denied' };
+  const profileFromOption =
+    config.profileOption === null
+      ? null
+      : optionText(binding.clientOptions[config.profileOption] ?? binding.serverOptions[config.profileOption]);
+  const name = verdict?.interfaceName || config.defaultInterfaceName(subject);
+  return {
+    ...binding,
+    state: 'active',
+    activatedAt: time,
+    interfaceName: uniqueName(name, binding, lookup),
+    profile: verdict?.interfaceProfile ?? profileFromOption ?? config.defaultProfile,
+    interfaceVr: verdict?.virtualRouter ?? binding.vr,
+    loginName: verdict?.loginName ?? null,
+    attributes: verdict?.attributes ?? {},
+  };
+}

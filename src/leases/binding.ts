@@ -1,0 +1,54 @@
+/**
+ * A shadow lease: what dxgw knows about one subscriber's address, keyed by (virtual router,
+ * IP). Addresses are kept in their printed forms (dotted quad, colon hex) because they are
+ * what every consumer (Redis hash, events, REST, SNMP) shows; the hot path works on numbers.
+ */
+/**
+ * bound: has a lease, waits for its first data packet; active: has a dynamic subscriber
+ * interface; denied: the route map refused it an interface (no events until it ends).
+ */
+export type BindingState = 'bound' | 'active' | 'denied';
+
+export interface Binding {
+  vr: string;
+  ip: string;
+  /** Unique per binding instance, stable across restarts: Acct-Session-Id and event ids derive from it. */
+  sessionId: string;
+  mac: string;
+  clientId: string | null;
+  giaddr: string;
+  serverId: string | null;
+  circuitId: string | null;
+  remoteId: string | null;
+  vlans: number[];
+  state: BindingState;
+  /** Option 51 of the last ACK; INFINITE_LEASE (0xffffffff) never expires. */
+  leaseSeconds: number;
+  /** Time of the ACK that last set the lease (ms since epoch, capture clock). */
+  leaseStart: number;
+  /** When the shadow lease runs out (ms), or null for an infinite lease. */
+  expiresAt: number | null;
+  /** Time of the first ACK of this binding instance. */
+  boundAt: number;
+  activatedAt: number | null;
+  /** Dynamic subscriber interface, once active. */
+  interfaceName: string | null;
+  profile: string | null;
+  /** Virtual router of the subscriber interface (route map `set virtualRouter`), once active. */
+  interfaceVr: string | null;
+  loginName: string | null;
+  attributes: Record<string, string>;
+  /** Client's REQUEST options and server's ACK options (code → plain hex), for the northbound. */
+  clientOptions: Record<string, string>;
+  serverOptions: Record<string, string>;
+  /** xid of the ACK that last set the lease: with its time, recognises the same ACK seen twice. */
+  lastXid: number;
+  /** Bumped on every write: the guard against concurrent writers (compare-and-set). */
+  rev: number;
+}
+
+export const DEFAULT_VR = 'default';
+
+export function bindingKey(vr: string, ip: string): string {
+  return `${vr}|${ip}`;
+}

@@ -1,0 +1,233 @@
+/**
+ * In-memory LeaseStore: offline replay, tests, and (through its synchronous lookups) the
+ * engine's view of bindings in every mode. Same semantics as the Redis store, proven by the
+ * shared conformance suite.
+ */
+import type { SubscriberEvent } from '../events/event.js';
+import { stampEvent } from '../events/stamp.js';
+import { parseIp } from '../packet/addresses.js';
+import { bindingKey, type Binding } from './binding.js';
+import type { BindingLookup, EngineCounter, Transition } from './engine-types.js';
+import { MinHeap } from './min-heap.js';
+import type { BindingFilter, CommitResult, LeaseStore, OutboxEntry } from './store.js';
+import { compareBindings, matchesFilter } from './filter.js';
+
+export interface MemoryStoreOptions {
+  /** Outbox entries kept (older ones are dropped: replay prints events as they commit). */
+  outboxLimit?: number;
+}
+
+export class MemoryLeaseStore implements LeaseStore {
+  private readonly bindings = new Map<string, Binding>();
+  private readonly byMac = new Map<string, string>();
+  private readonly byClientId = new Map<string, string>();
+  private readonly byInterface = new Map<string, string>();
+  private readonly timers = new MinHeap<{ key: string; at: number }>();
+  private readonly timerAt = new Map<string, number>();
+  private readonly seqs = new Map<string, number>();
+  private readonly awaiting = new Map<string, Set<number>>();
+  private readonly counterValues = new Map<string, number>();
+  private outbox: OutboxEntry[] = [];
+  private position = 0;
+  private readonly outboxLimit: number;
+
+  constructor(
+    readonly site: string,
+    options: MemoryStoreOptions = {},
+  ) {
+    this.outboxLimit = options.outboxLimit ?? 100_000;
+  }
+
+  // Synchronous lookups for the engine and the capture hot path.
+
+  get size(): number {
+    return this.bindings.size;
+  }
+
+  getSync(vr: string, ip: string): Binding | undefined {
+    return this.bindings.get(bindingKey(vr, ip));
+  }
+
+  findByClientSync(vr: string, mac: string, clientId: string | null): Binding | undefined {
+    const key = clientId !== null ? this.byClientId.get(`${vr}|${clientId}`) : undefined;
+    return this.bindings.get(key ?? this.byMac.get(`${vr}|${mac}`) ?? '');
+  }
+
+  findByInterfaceSync(name: string): Binding | undefined {
+    const key = this.byInterface.get(name);
+    return key === undefined ? undefined : this.bindings.get(key);
+  }
+
+  /** Hot path: is this source address a bound subscriber waiting for its first packet? */
+  isAwaitingActivation(vr: string, ip: number): boolean {
+    return this.awaiting.get(vr)?.has(ip) ?? false;
+  }
+
+  /** The engine's view of this store. */
+  readonly lookup: BindingLookup = {
+    get: (vr, ip) => this.getSync(vr, ip),
+    findByClient: (vr, mac, clientId) => this.findByClientSync(vr, mac, clientId),
+    findByInterface: (name) => this.findByInterfaceSync(name),
+  };
+
+  get(vr: string, ip: string): Promise<Binding | undefined> {
+    return Promise.resolve(this.getSync(vr, ip));
+  }
+
+  findByClient(vr: string, mac: string, clientId: string | null): Promise<Binding | undefined> {
+    return Promise.resolve(this.findByClientSync(vr, mac, clientId));
+  }
+
+  findByInterface(name: string): Promise<Binding | undefined> {
+    return Promise.resolve(this.findByInterfaceSync(name));
+  }
+
+  async list(filter: BindingFilter = {}): Promise<Binding[]> {
+    return [...this.bindings.values()].filter((b) => matchesFilter(b, filter)).sort(compareBindings);
+  }
+
+  async count(): Promise<number> {
+    return this.bindings.size;
+  }
+
+  async commit(transitions: Transition[], counters: EngineCounter[]): Promise<CommitResult[]> {
+    const results = transitions.map((t) => this.commitSync(t));
+    if (results.some((r) => r.ok)) for (const name of counters) this.bump(name, 1);
+    return results;
+  }
+
+  /** Applies one transition now; the capture pipeline uses this for its cache. */
+  commitSync(t: Transition): CommitResult {
+    const key = bindingKey(t.binding.vr, t.binding.ip);
+    const current = this.bindings.get(key);
+    if ((current?.rev ?? 0) !== t.expectRev) return { ok: false, error: 'conflict' };
+    if (t.op === 'put' && t.binding.interfaceName !== null) {
+      const owner = this.byInterface.get(t.binding.interfaceName);
+      if (owner !== undefined && owner !== key) return { ok: false, error: 'interface-taken' };
+    }
+    if (current) this.unindex(key, current);
+    if (t.op === 'put') this.index(key, t.binding);
+    return { ok: true, events: this.appendEvents(key, t) };
+  }
+
+  /** Replaces the cached copy of one binding with the store's (after a conflict). */
+  load(binding: Binding | undefined, vr: string, ip: string): void {
+    const key = bindingKey(vr, ip);
+    const current = this.bindings.get(key);
+    if (current) this.unindex(key, current);
+    if (binding) this.index(key, binding);
+  }
+
+  async addCounters(counts: Record<string, number>): Promise<void> {
+    for (const [name, n] of Object.entries(counts)) this.bump(name, n);
+  }
+
+  async counters(): Promise<Record<string, number>> {
+    return Object.fromEntries([...this.counterValues].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  async claimExpired(now: number, limit: number, claimMs: number): Promise<Array<{ vr: string; ip: string }>> {
+    const due: Array<{ vr: string; ip: string }> = [];
+    while (due.length < limit && (this.timers.peekScore() ?? Infinity) <= now) {
+      const { key, at } = this.timers.pop()!;
+      if (this.timerAt.get(key) !== at) continue; // superseded by a renewal or a delete
+      const b = this.bindings.get(key)!;
+      due.push({ vr: b.vr, ip: b.ip });
+      this.setTimer(key, now + claimMs);
+    }
+    return due;
+  }
+
+  /** Removes and returns every binding whose timer is due at or before `at` (the pipeline's own timers). */
+  takeDue(at: number): Array<{ vr: string; ip: string }> {
+    const due: Array<{ vr: string; ip: string }> = [];
+    while ((this.timers.peekScore() ?? Infinity) <= at) {
+      const { key, at: timer } = this.timers.pop()!;
+      if (this.timerAt.get(key) !== timer) continue;
+      this.timerAt.delete(key);
+      const b = this.bindings.get(key)!;
+      due.push({ vr: b.vr, ip: b.ip });
+    }
+    return due;
+  }
+
+  /** Synchronous form for replay, which sweeps between packets. */
+  nextExpirySync(): number | null {
+    while (this.timers.size > 0) {
+      const score = this.timers.peekScore()!;
+      const top = this.timers.pop()!;
+      if (this.timerAt.get(top.key) === top.at) {
+        this.timers.push(score, top);
+        return score;
+      }
+    }
+    return null;
+  }
+
+  async nextExpiry(): Promise<number | null> {
+    return this.nextExpirySync();
+  }
+
+  async readOutbox(afterPosition: string, limit: number): Promise<OutboxEntry[]> {
+    const after = Number(afterPosition);
+    return this.outbox.filter((e) => Number(e.position) > after).slice(0, limit);
+  }
+
+  async history(vr: string, ip: string, limit: number): Promise<SubscriberEvent[]> {
+    return this.outbox
+      .filter((e) => e.event.subscriber.vr === vr && e.event.subscriber.ip === ip)
+      .slice(-limit)
+      .map((e) => e.event);
+  }
+
+  async close(): Promise<void> {}
+
+  private bump(name: string, n: number): void {
+    this.counterValues.set(name, (this.counterValues.get(name) ?? 0) + n);
+  }
+
+  private setTimer(key: string, at: number | null): void {
+    if (at === null) {
+      this.timerAt.delete(key);
+      return;
+    }
+    this.timerAt.set(key, at);
+    this.timers.push(at, { key, at });
+  }
+
+  private index(key: string, b: Binding): void {
+    this.bindings.set(key, b);
+    this.byMac.set(`${b.vr}|${b.mac}`, key);
+    if (b.clientId !== null) this.byClientId.set(`${b.vr}|${b.clientId}`, key);
+    if (b.interfaceName !== null) this.byInterface.set(b.interfaceName, key);
+    this.setTimer(key, b.expiresAt);
+    if (b.state === 'bound') {
+      let set = this.awaiting.get(b.vr);
+      if (!set) this.awaiting.set(b.vr, (set = new Set()));
+      set.add(parseIp(b.ip)!);
+    }
+  }
+
+  private unindex(key: string, b: Binding): void {
+    this.bindings.delete(key);
+    if (this.byMac.get(`${b.vr}|${b.mac}`) === key) this.byMac.delete(`${b.vr}|${b.mac}`);
+    if (b.clientId !== null && this.byClientId.get(`${b.vr}|${b.clientId}`) === key) this.byClientId.delete(`${b.vr}|${b.clientId}`);
+    if (b.interfaceName !== null && this.byInterface.get(b.interfaceName) === key) this.byInterface.delete(b.interfaceName);
+    this.setTimer(key, null);
+    this.awaiting.get(b.vr)?.delete(parseIp(b.ip)!);
+  }
+
+  private appendEvents(key: string, t: Transition): SubscriberEvent[] {
+    const events: SubscriberEvent[] = [];
+    for (const draft of t.events) {
+      const seq = (this.seqs.get(key) ?? 0) + 1;
+      this.seqs.set(key, seq);
+      const event = stampEvent(draft, this.site, seq);
+      events.push(event);
+      this.outbox.push({ position: String(++this.position), event });
+    }
+    if (this.outboxLimit === 0) this.outbox.length = 0;
+    else if (this.outbox.length > 2 * this.outboxLimit) this.outbox = this.outbox.slice(-this.outboxLimit);
+    return events;
+  }
+}
