@@ -6,6 +6,9 @@ export const LinkType = {
   LOOP: 108,
   LINUX_SLL: 113,
   LINUX_SLL2: 276,
+  /** Raw IPv4 / raw IPv6 without a version check needed (editcap writes these). */
+  IPV4: 228,
+  IPV6: 229,
   /** DLT_RAW as some BSDs number it in pcap headers. */
   RAW_BSD_12: 12,
   RAW_BSD_14: 14,
@@ -20,6 +23,8 @@ export const LINK_TYPE_NAMES: Record<number, string> = {
   108: 'LOOP',
   113: 'LINUX_SLL',
   276: 'LINUX_SLL2',
+  228: 'IPV4',
+  229: 'IPV6',
 };
 
 export function linkTypeName(linkType: number): string {

@@ -68,6 +68,9 @@ export function decodeFrame(linkType: number, frame: Buffer): FrameResult {
       const macOffset = frame.readUInt16BE(8) === 1 && frame[11] === 6 ? 12 : -1;
       return afterEthertype(frame, frame.readUInt16BE(0), 20, macOffset);
     }
+    case LinkType.IPV6:
+      return NOT_IPV4;
+    case LinkType.IPV4:
     case LinkType.RAW:
     case LinkType.RAW_BSD_12:
     case LinkType.RAW_BSD_14:
