@@ -82,7 +82,7 @@ export function decodeDhcp(buf: Buffer): DhcpMessage | DecodeError {
     const code = entries[i]!;
     const expected = FIXED_OPTION_LENGTHS.get(code);
     if (expected === undefined) continue;
-    const length = options.get(code)!.length;
+    const length = options.valueLength(code);
     if (length !== expected) {
       return decodeError('dhcp-bad-option-length', entries[i + 1]! - 2, `option ${code} length ${length}, expected ${expected}`);
     }

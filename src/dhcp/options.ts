@@ -44,22 +44,61 @@ export class DhcpOptions {
 
   /** First octet of the value, or undefined when absent. */
   getUInt8(code: number): number | undefined {
-    const value = this.get(code);
+    const at = this.singleValueOffset(code, 1);
+    if (at >= 0) return this.buf[at];
+    const value = at === -1 ? undefined : this.get(code);
     return value !== undefined && value.length >= 1 ? value[0] : undefined;
   }
 
   /** 32-bit big-endian value (addresses, times), or undefined when absent or short. */
   getUInt32(code: number): number | undefined {
-    const value = this.get(code);
+    const at = this.singleValueOffset(code, 4);
+    if (at >= 0) return this.buf.readUInt32BE(at);
+    const value = at === -1 ? undefined : this.get(code);
     return value !== undefined && value.length >= 4 ? value.readUInt32BE(0) : undefined;
+  }
+
+  /**
+   * Hot-path helper: the value offset when the code appears exactly once with at least
+   * `minLength` bytes; -1 when absent; -2 when it must be read the slow way (split, short).
+   */
+  private singleValueOffset(code: number, minLength: number): number {
+    const e = this.entries;
+    let found = -1;
+    for (let i = 0; i < e.length; i += 3) {
+      if (e[i] !== code) continue;
+      if (found !== -1) return -2;
+      found = i;
+    }
+    if (found === -1) return -1;
+    return e[found + 2]! >= minLength ? e[found + 1]! : -2;
+  }
+
+  /** Total value length of a code over all its instances (RFC 3396), 0 when absent. */
+  valueLength(code: number): number {
+    const e = this.entries;
+    let total = 0;
+    for (let i = 0; i < e.length; i += 3) if (e[i] === code) total += e[i + 2]!;
+    return total;
   }
 
   /** Distinct codes in order of first appearance. */
   codes(): number[] {
-    const seen: number[] = [];
     const e = this.entries;
-    for (let i = 0; i < e.length; i += 3) if (!seen.includes(e[i]!)) seen.push(e[i]!);
+    const seen: number[] = [];
+    let repeated = false;
+    for (let i = 0; i < e.length; i += 3) {
+      const code = e[i]!;
+      for (let j = 0; j < i; j += 3) if (e[j] === code) repeated = true;
+      if (!repeated) seen.push(code);
+      repeated = false;
+    }
     return seen;
+  }
+
+  /** The raw (code, valueOffset, valueLength) triples, for serialisers that avoid copies. */
+  get rawEntries(): readonly number[] {
+    return this.entries;
   }
 
   /** Every instance as it was on the wire (code, value view). */

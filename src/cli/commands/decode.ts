@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { readCaptureFile } from '../../capture/capture-file.js';
 import { FrameDecoder } from '../../dhcp/frame-decoder.js';
-import { formatTableRow, TABLE_HEADER, toDecodedJson, toTableCells } from '../../dhcp/format.js';
+import { formatTableRow, TABLE_HEADER, toDecodedJsonLine, toTableCells } from '../../dhcp/format.js';
 import { messageTypeName } from '../../dhcp/spec.js';
 import { DxgwError } from '../../errors/codes.js';
 import { LineWriter } from '../output.js';
@@ -34,7 +34,7 @@ export async function decodeCaptureFile(path: string, format: Format, out = new 
       onFrame(frame) {
         const outcome = decoder.decode(frame);
         if (outcome.kind !== 'dhcp' || format === 'none') return;
-        out.line(format === 'json' ? JSON.stringify(toDecodedJson(outcome)) : formatTableRow(toTableCells(outcome)));
+        out.line(format === 'json' ? toDecodedJsonLine(outcome) : formatTableRow(toTableCells(outcome)));
       },
       async afterChunk(bytesRead, totalBytes) {
         progress.update(bytesRead, totalBytes, `${decoder.frames} frames`);
