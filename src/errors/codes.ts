@@ -18,6 +18,9 @@ export const ErrorCodes = {
   DXGW_STORE_INTERFACE_TAKEN: 'The dynamic subscriber interface name is already used by another binding of the site',
   DXGW_STORE_UNAVAILABLE: 'Redis cannot be reached or refused a command',
   DXGW_BINDING_NOT_FOUND: 'No binding matches the given address or filter',
+  // REST API
+  DXGW_API_BAD_REQUEST: 'A request parameter is missing or malformed',
+  DXGW_API_UNAUTHORIZED: 'The request carries no valid bearer token',
   // command line
   DXGW_CLI_BAD_ARGUMENT: 'A command-line argument is invalid',
 } as const;

@@ -5,29 +5,12 @@
  */
 import type { Binding } from './binding.js';
 import type { BindingLookup } from './engine-types.js';
+import type { RouteMapDecision, RouteMapSubject } from '../routemap/types.js';
 
-/** What the engine asks of a route map (src/routemap implements it). */
-export interface RouteMapSubject {
-  vr: string;
-  ip: string;
-  giaddr: string;
-  mac: string;
-  clientId: string | null;
-  circuitId: string | null;
-  remoteId: string | null;
-  vlans: number[];
-  vendorClass: string | null;
-  options: Record<string, string>;
-}
+export type { RouteMapSubject };
 
-export interface RouteMapVerdict {
-  permit: boolean;
-  interfaceProfile: string | null;
-  virtualRouter: string | null;
-  interfaceName: string | null;
-  loginName: string | null;
-  attributes: Record<string, string>;
-}
+/** The part of a route-map decision activation uses (src/routemap's RouteMapDecision fits). */
+export type RouteMapVerdict = Omit<RouteMapDecision, 'entry'>;
 
 export interface ActivationConfig {
   /** Also require the data packet's source MAC to be the binding's chaddr. */
