@@ -2,7 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { DxgwError } from '../errors/codes.js';
+import { registerBindings } from './commands/bindings.js';
+import { registerConfig } from './commands/config.js';
 import { registerDecode } from './commands/decode.js';
+import { registerReplay } from './commands/replay.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -12,6 +15,9 @@ export function buildProgram(): Command {
     .version(pkg.version)
     .showHelpAfterError();
   registerDecode(program);
+  registerReplay(program);
+  registerBindings(program);
+  registerConfig(program);
   return program;
 }
 

@@ -41,7 +41,11 @@ export interface Binding {
   /** Client's REQUEST options and server's ACK options (code → plain hex), for the northbound. */
   clientOptions: Record<string, string>;
   serverOptions: Record<string, string>;
-  /** xid of the ACK that last set the lease: with its time, recognises the same ACK seen twice. */
+  /**
+   * Tag of the ACK that last set the lease (its xid, top bit flipped for renewals): with the
+   * time, recognises the same ACK seen twice. Clients such as udhcpc reuse one xid for the
+   * DORA and the renewals that follow, so the xid alone is not enough.
+   */
   lastXid: number;
   /** Bumped on every write: the guard against concurrent writers (compare-and-set). */
   rev: number;

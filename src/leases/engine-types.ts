@@ -23,6 +23,7 @@ export type EngineCounter =
   | 'stale-timers'
   | 'unmatched-release'
   | 'unmatched-nak'
+  | 'unmatched-decline'
   | `deletions-${DeleteReason}`;
 
 export interface PutTransition {

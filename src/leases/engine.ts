@@ -20,7 +20,12 @@ export interface EngineConfig extends ActivationConfig {
 }
 
 /** The same ACK seen twice (both sides of a relay, relayed and routed copies) within this window is one ACK. */
-const DUPLICATE_ACK_WINDOW_MS = 5000;
+const DUPLICATE_ACK_WINDOW_MS = 2000;
+
+/** See Binding.lastXid. */
+export function ackTag(obs: AckObservation): number {
+  return (obs.xid ^ (obs.renewal ? 0x80000000 : 0)) >>> 0;
+}
 
 const NOTHING: Decision = Object.freeze({ transitions: [], counters: [] }) as unknown as Decision;
 
@@ -33,9 +38,10 @@ export function decide(obs: Observation, lookup: BindingLookup, config: EngineCo
     case 'release':
       return endIfSameClient(lookup.get(obs.vr, obs.ip), obs, obs.time, 'released', 'unmatched-release');
     case 'decline': {
-      const decision = endIfSameClient(lookup.get(obs.vr, obs.ip), obs, obs.time, 'declined', null);
-      decision.counters.push('conflicts-declined');
-      return decision;
+      // Counted once per declined binding, not per copy of the DECLINE seen.
+      const binding = lookup.get(obs.vr, obs.ip);
+      if (binding && sameClient(binding, obs)) return end(binding, obs.time, 'declined', ['conflicts-declined']);
+      return { transitions: [], counters: ['unmatched-decline'] };
     }
     case 'nak': {
       const binding = lookup.findByClient(obs.vr, obs.mac, obs.clientId);
@@ -72,15 +78,9 @@ function end(binding: Binding, time: number, reason: DeleteReason, counters: Eng
   return { transitions: [transition], counters: [...counters, `deletions-${reason}`] };
 }
 
-function endIfSameClient(
-  binding: Binding | undefined,
-  who: ClientIdentity,
-  time: number,
-  reason: DeleteReason,
-  unmatched: EngineCounter | null,
-): Decision {
+function endIfSameClient(binding: Binding | undefined, who: ClientIdentity, time: number, reason: DeleteReason, unmatched: EngineCounter): Decision {
   if (binding && sameClient(binding, who)) return end(binding, time, reason, []);
-  return { transitions: [], counters: unmatched ? [unmatched] : [] };
+  return { transitions: [], counters: [unmatched] };
 }
 
 function expiryOf(obs: AckObservation): number | null {
@@ -138,7 +138,7 @@ function onAck(obs: AckObservation, lookup: BindingLookup, config: EngineConfig)
     attributes: {},
     clientOptions: obs.clientOptions,
     serverOptions: obs.serverOptions,
-    lastXid: obs.xid,
+    lastXid: ackTag(obs),
     rev: 1,
   };
   counters.push('bindings-created');
@@ -153,7 +153,7 @@ function onAck(obs: AckObservation, lookup: BindingLookup, config: EngineConfig)
 }
 
 function renew(existing: Binding, obs: AckObservation): Decision {
-  if (obs.xid === existing.lastXid && Math.abs(obs.time - existing.leaseStart) <= DUPLICATE_ACK_WINDOW_MS) {
+  if (ackTag(obs) === existing.lastXid && Math.abs(obs.time - existing.leaseStart) <= DUPLICATE_ACK_WINDOW_MS) {
     return { transitions: [], counters: ['duplicate-acks'] };
   }
   // A unicast renewal carries no giaddr, option 82 or VLAN on the server side: keep what the
@@ -170,7 +170,7 @@ function renew(existing: Binding, obs: AckObservation): Decision {
     expiresAt: expiryOf(obs),
     serverOptions: obs.serverOptions,
     clientOptions: Object.keys(obs.clientOptions).length ? obs.clientOptions : existing.clientOptions,
-    lastXid: obs.xid,
+    lastXid: ackTag(obs),
     rev: existing.rev + 1,
   };
   const events = binding.state === 'active' ? renewalEvents(binding, obs.time) : [];

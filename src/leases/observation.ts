@@ -17,6 +17,8 @@ export interface AckObservation extends ClientIdentity {
   time: number;
   ip: string;
   xid: number;
+  /** ciaddr was set: the client renews/rebinds (RFC 2131 §4.3.2), as opposed to a DORA. */
+  renewal: boolean;
   giaddr: string;
   serverId: string | null;
   circuitId: string | null;

@@ -152,6 +152,7 @@ export class Observer {
       vr: this.config.vr,
       ip: ipToString(ip),
       xid: msg.xid,
+      renewal: msg.ciaddr !== 0,
       mac: bytesToHex(hw),
       // Servers often do not echo option 61: the client's REQUEST has it.
       clientId: this.clientIdOf(msg) ?? (request?.options['61'] ? bytesToHex(Buffer.from(request.options['61'], 'hex')) : null),
