@@ -317,7 +317,8 @@ derive_formats() {
 main() {
     local t0=$SECONDS s
     local -a run=("$@")
-    ((${#run[@]})) || run=("${SCENARIOS[@]}")
+    local partial=1
+    ((${#run[@]})) || { run=("${SCENARIOS[@]}"); partial=0; }
     mkdir -p "$FIXTURES"
     for s in "${run[@]}"; do
         lab_log "=== scenario $s"
@@ -327,7 +328,7 @@ main() {
     lab_down
     chmod 644 "$FIXTURES"/*.pcap "$FIXTURES"/*.pcapng # dumpcap creates files 0600
     lab_log "captures done in $((SECONDS - t0)) s, verifying"
-    bash "$HERE/verify-fixtures.sh" "$FIXTURES"
+    VERIFY_PRESENT_ONLY=$partial bash "$HERE/verify-fixtures.sh" "$FIXTURES"
     lab_log "total $((SECONDS - t0)) s"
 }
 
