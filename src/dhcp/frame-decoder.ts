@@ -7,6 +7,7 @@ import type { CapturedFrame } from '../capture/frame.js';
 import { DecodeErrorCounters, type DecodeError } from '../packet/decode-errors.js';
 import { decodeFrame, isDhcpPorts, type Ipv4Packet, type SkipReason } from '../packet/decode-frame.js';
 import { decodeDhcp, type DhcpMessage } from './message.js';
+import { messageTypeName } from './spec.js';
 
 export interface DecodedDhcp {
   kind: 'dhcp';
@@ -31,6 +32,15 @@ export class FrameDecoder {
   readonly errors = new DecodeErrorCounters();
   /** Messages by option-53 type (0 = BOOTP). */
   readonly messagesByType = new Map<number, number>();
+
+  /** Cumulative statistics as store counter names (frames-*, messages-<TYPE>, decode-errors-*, skipped-*). */
+  counters(): Record<string, number> {
+    const out: Record<string, number> = { 'frames-total': this.frames, 'frames-dhcp': this.dhcpMessages, 'frames-data': this.dataPackets };
+    for (const [reason, n] of Object.entries(this.skipped)) if (n) out[`skipped-${reason}`] = n;
+    for (const [code, n] of Object.entries(this.errors.toJSON())) out[`decode-errors-${code}`] = n;
+    for (const [type, n] of this.messagesByType) out[`messages-${type === 0 ? 'BOOTP' : messageTypeName(type, 1)}`] = n;
+    return out;
+  }
 
   decode(frame: CapturedFrame): DecodeOutcome {
     this.frames++;

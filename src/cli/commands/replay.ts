@@ -96,7 +96,7 @@ export async function replayCapture(file: string, options: ReplayOptions, out = 
     progress.done();
     await out.flush();
     const statsStore: LeaseStore = store ?? pipeline.view;
-    await statsStore.addCounters({ ...prefixed('frames', { total: decoder.frames }), ...prefixed('ignored', observer.ignored), ...prefixed('decode-errors', decoder.errors.toJSON()) });
+    await statsStore.addCounters({ ...decoder.counters(), ...prefixed('ignored', observer.ignored) });
     return {
         frames: decoder.frames,
       dhcpMessages: decoder.dhcpMessages,
