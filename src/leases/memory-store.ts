@@ -22,8 +22,10 @@ export class MemoryLeaseStore implements LeaseStore {
   private readonly byMac = new Map<string, string>();
   private readonly byClientId = new Map<string, string>();
   private readonly byInterface = new Map<string, string>();
-  private readonly timers = new MinHeap<{ key: string; at: number }>();
-  private readonly timerAt = new Map<string, number>();
+  private readonly timers = new MinHeap<{ key: string; token: number }>();
+  /** The live timer entry of each binding: heap entries with another token are stale. */
+  private readonly timerToken = new Map<string, number>();
+  private nextToken = 0;
   private readonly seqs = new Map<string, number>();
   private readonly awaiting = new Map<string, Set<number>>();
   private readonly counterValues = new Map<string, number>();
@@ -128,13 +130,16 @@ export class MemoryLeaseStore implements LeaseStore {
 
   async claimExpired(now: number, limit: number, claimMs: number): Promise<Array<{ vr: string; ip: string }>> {
     const due: Array<{ vr: string; ip: string }> = [];
+    const claimed: string[] = [];
     while (due.length < limit && (this.timers.peekScore() ?? Infinity) <= now) {
-      const { key, at } = this.timers.pop()!;
-      if (this.timerAt.get(key) !== at) continue; // superseded by a renewal or a delete
+      const { key, token } = this.timers.pop()!;
+      if (this.timerToken.get(key) !== token) continue; // superseded by a renewal or a delete
       const b = this.bindings.get(key)!;
       due.push({ vr: b.vr, ip: b.ip });
-      this.setTimer(key, now + claimMs);
+      claimed.push(key);
     }
+    // Re-arm after the scan: a claim of 0 ms must not hand the same binding out twice.
+    for (const key of claimed) this.setTimer(key, now + claimMs);
     return due;
   }
 
@@ -142,9 +147,9 @@ export class MemoryLeaseStore implements LeaseStore {
   takeDue(at: number): Array<{ vr: string; ip: string }> {
     const due: Array<{ vr: string; ip: string }> = [];
     while ((this.timers.peekScore() ?? Infinity) <= at) {
-      const { key, at: timer } = this.timers.pop()!;
-      if (this.timerAt.get(key) !== timer) continue;
-      this.timerAt.delete(key);
+      const { key, token } = this.timers.pop()!;
+      if (this.timerToken.get(key) !== token) continue;
+      this.timerToken.delete(key);
       const b = this.bindings.get(key)!;
       due.push({ vr: b.vr, ip: b.ip });
     }
@@ -156,7 +161,7 @@ export class MemoryLeaseStore implements LeaseStore {
     while (this.timers.size > 0) {
       const score = this.timers.peekScore()!;
       const top = this.timers.pop()!;
-      if (this.timerAt.get(top.key) === top.at) {
+      if (this.timerToken.get(top.key) === top.token) {
         this.timers.push(score, top);
         return score;
       }
@@ -174,6 +179,7 @@ export class MemoryLeaseStore implements LeaseStore {
   }
 
   async history(vr: string, ip: string, limit: number): Promise<SubscriberEvent[]> {
+    if (limit <= 0) return [];
     return this.outbox
       .filter((e) => e.event.subscriber.vr === vr && e.event.subscriber.ip === ip)
       .slice(-limit)
@@ -188,11 +194,12 @@ export class MemoryLeaseStore implements LeaseStore {
 
   private setTimer(key: string, at: number | null): void {
     if (at === null) {
-      this.timerAt.delete(key);
+      this.timerToken.delete(key);
       return;
     }
-    this.timerAt.set(key, at);
-    this.timers.push(at, { key, at });
+    const token = ++this.nextToken;
+    this.timerToken.set(key, token);
+    this.timers.push(at, { key, token });
   }
 
   private index(key: string, b: Binding): void {

@@ -31,6 +31,8 @@ interface Pending {
   obs: Observation;
   transitions: Transition[];
   counters: EngineCounter[];
+  /** A previous attempt partly applied and its counters were counted then. */
+  counted?: boolean;
 }
 
 const MAX_REDECIDE = 5;
@@ -103,7 +105,7 @@ export class LeasePipeline {
       for (const pending of retry) {
         await this.reload(pending.transitions);
         this.stats.redecided++;
-        this.decideAndQueue(pending.obs);
+        this.decideAndQueue(pending.obs, pending.counted ?? false);
       }
     }
   }
@@ -118,7 +120,7 @@ export class LeasePipeline {
     return out;
   }
 
-  private decideAndQueue(obs: Observation): void {
+  private decideAndQueue(obs: Observation, counted = false): void {
     this.stats.observations++;
     const decision = decide(obs, this.view.lookup, this.options.engine);
     if (decision.transitions.length === 0) {
@@ -132,7 +134,7 @@ export class LeasePipeline {
       this.stats.transitions += decision.transitions.length;
       return;
     }
-    this.batch.push({ obs, transitions: decision.transitions, counters: decision.counters });
+    this.batch.push({ obs, transitions: decision.transitions, counters: decision.counters, counted });
     this.batchTransitions += decision.transitions.length;
   }
 
@@ -144,16 +146,18 @@ export class LeasePipeline {
     const store = this.store!;
     // One pipelined round trip per observation group keeps each observation's transitions
     // together; groups are sent without awaiting each other.
-    const all = await Promise.all(batch.map((p) => store.commit(p.transitions, p.counters)));
+    const all = await Promise.all(batch.map((p) => store.commit(p.transitions, p.counted ? [] : p.counters)));
     all.forEach((results, i) => {
       if (results.every((r) => r.ok)) {
         this.publish(results);
         this.stats.transitions += results.length;
         return;
       }
-      // Keep what did commit; re-decide the observation on fresh data.
-      this.publish(results.filter((r) => r.ok));
-      retry.push(batch[i]!);
+      // Keep what did commit; re-decide the observation on fresh data. Stores count a commit's
+      // counters when any of its transitions applied: do not count them again.
+      const applied = results.filter((r) => r.ok);
+      this.publish(applied);
+      retry.push({ ...batch[i]!, counted: batch[i]!.counted || applied.length > 0 });
     });
   }
 

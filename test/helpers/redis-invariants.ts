@@ -34,14 +34,21 @@ export async function redisInvariantViolations(redis: Redis, site: string): Prom
       continue;
     }
     const b = decoded.binding;
-    if (macIndex[`${vr}|${b.mac}`] === undefined) problems.push(`${lane}: no MAC index entry for ${b.mac}`);
-    if (b.clientId !== null && cidIndex[`${vr}|${b.clientId}`] === undefined) problems.push(`${lane}: no client-id index entry`);
+    // A client is found by its client-id when it has one, else by MAC (RFC 2131 §4.2). Several
+    // clients (different client-ids) may share a MAC: the MAC entry then names one of them.
+    if (b.clientId !== null && cidIndex[`${vr}|${b.clientId}`] !== lane) problems.push(`${lane}: client-id ${b.clientId} not indexed to it`);
+    if (b.clientId === null && macIndex[`${vr}|${b.mac}`] !== lane) problems.push(`${lane}: MAC ${b.mac} not indexed to it`);
     if (b.interfaceName !== null && ifIndex[b.interfaceName] !== lane) problems.push(`${lane}: interface ${b.interfaceName} not indexed to it`);
     if (b.expiresAt !== null && !timers.has(lane)) problems.push(`${lane}: no timer`);
     if (b.expiresAt === null && timers.has(lane)) problems.push(`${lane}: infinite lease with a timer`);
   }
   for (const [field, lane] of [...Object.entries(macIndex), ...Object.entries(cidIndex), ...Object.entries(ifIndex)]) {
     if (!lanes.has(lane)) problems.push(`index ${field} → ${lane}: no such binding`);
+  }
+  for (const [field, lane] of Object.entries(macIndex)) {
+    const [vr, ip] = lane.split('|') as [string, string];
+    const decoded = lanes.has(lane) ? decodeBinding(vr, ip, await redis.hgetall(keys.leasePrefix + `${vr}:${ip}`)) : undefined;
+    if (decoded?.ok && `${vr}|${decoded.binding.mac}` !== field) problems.push(`MAC index ${field} → ${lane}, which has MAC ${decoded.binding.mac}`);
   }
   for (const lane of timers.keys()) if (!lanes.has(lane)) problems.push(`timer ${lane}: no such binding`);
   const entries = await redis.xrange(keys.outbox, '-', '+');

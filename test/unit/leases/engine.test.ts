@@ -27,6 +27,7 @@ function ack(overrides: Partial<AckObservation> = {}): AckObservation {
     vr: 'default',
     ip: '192.0.2.10',
     xid: 1,
+    renewal: false,
     mac: '02:00:00:00:00:01',
     clientId: null,
     giaddr: '192.0.2.1',
@@ -66,7 +67,7 @@ describe('lease engine', () => {
       ack(),
       data(T0 + 1000),
       data(T0 + 1001),
-      ack({ time: T0 + 60_000, xid: 2, giaddr: '0.0.0.0', circuitId: null, vlans: [] }),
+      ack({ time: T0 + 600, renewal: true, giaddr: '0.0.0.0', circuitId: null, vlans: [] }),
       { kind: 'release', time: T0 + 70_000, vr: 'default', ip: '192.0.2.10', mac: '02:00:00:00:00:01', clientId: null },
     ]);
     expect(types).toEqual(['interface-created', 'address-added', 'address-renewed', 'interface-deleted:released', 'address-deleted:released']);

@@ -1,0 +1,53 @@
+/**
+ * The one place where the Lua scripts' replies become typed results (the status codes are
+ * listed in each script's header comment).
+ */
+import { DxgwError } from '../../errors/codes.js';
+
+/** First element of a transition script's reply. */
+export const TransitionStatus = {
+  applied: 1,
+  conflict: -1,
+  interfaceTaken: -2,
+} as const;
+
+export type TransitionReply =
+  | { status: 'applied'; seqs: number[] }
+  | { status: 'conflict'; currentRev: number }
+  | { status: 'interface-taken' };
+
+function unexpected(script: string, reply: unknown): DxgwError {
+  return new DxgwError('DXGW_STORE_UNAVAILABLE', `unexpected reply from the ${script} script: ${JSON.stringify(reply)}`);
+}
+
+/** put-binding / delete-binding replies. */
+export function parseTransitionReply(script: string, reply: unknown): TransitionReply {
+  if (!Array.isArray(reply) || reply.length === 0) throw unexpected(script, reply);
+  const [status, ...rest] = reply as unknown[];
+  switch (status) {
+    case TransitionStatus.applied: {
+      const seqs = rest.map(Number);
+      if (seqs.some((s) => !Number.isSafeInteger(s))) throw unexpected(script, reply);
+      return { status: 'applied', seqs };
+    }
+    case TransitionStatus.conflict:
+      return { status: 'conflict', currentRev: Number(rest[0]) };
+    case TransitionStatus.interfaceTaken:
+      return { status: 'interface-taken' };
+    default:
+      throw unexpected(script, reply);
+  }
+}
+
+/** claim-expired replies: the claimed lanes. */
+export function parseClaimReply(reply: unknown): string[] {
+  if (!Array.isArray(reply) || reply.some((m) => typeof m !== 'string')) throw unexpected('claim-expired', reply);
+  return reply as string[];
+}
+
+/** Any failure talking to Redis, as the store's stable error. */
+export function storeUnavailable(what: string, cause: unknown): DxgwError {
+  if (cause instanceof DxgwError) return cause;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new DxgwError('DXGW_STORE_UNAVAILABLE', `${what}: ${message}`, { cause });
+}
