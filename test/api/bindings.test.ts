@@ -20,7 +20,7 @@ const engine: EngineConfig = {
 
 function ack(ip: string, mac: string, time = T0): Observation {
   return {
-    kind: 'ack', time, vr: 'default', ip, xid: 1, mac, clientId: null, giaddr: '192.0.2.1', serverId: '198.51.100.1',
+    kind: 'ack', time, vr: 'default', ip, xid: 1, renewal: false, mac, clientId: null, giaddr: '192.0.2.1', serverId: '198.51.100.1',
     circuitId: null, remoteId: null, vlans: [], leaseSeconds: 600, clientOptions: {}, serverOptions: {},
   };
 }
