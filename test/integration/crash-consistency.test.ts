@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DXGW } from '../helpers/cli.js';
 import { redisInvariantViolations } from '../helpers/redis-invariants.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
-import { syntheticCapture } from '../helpers/synthetic-traffic.js';
+import { syntheticCapture } from '../../src/testing/synthetic-capture.js';
 import { requireTool } from '../helpers/tools.js';
 
 describe.runIf(requireTool('redis-server'))('crash consistency', () => {

@@ -13,7 +13,7 @@ import { RedisLeaseStore } from '../../src/leases/redis/redis-store.js';
 import { LeasePipeline } from '../../src/subscribers/lease-pipeline.js';
 import { engineConfigFrom, observerConfigFrom } from '../../src/subscribers/runtime-config.js';
 import { parseConfig } from '../../src/config/load.js';
-import { dhcpFrame, ip, u32 } from '../helpers/dhcp-builder.js';
+import { dhcpFrame, ip, u32 } from '../../src/testing/frames.js';
 import { redisInvariantViolations } from '../helpers/redis-invariants.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { requireTool } from '../helpers/tools.js';

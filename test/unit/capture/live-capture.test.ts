@@ -5,7 +5,7 @@ import { openLiveCapture } from '../../../src/capture/live-capture.js';
 import type { CapturedFrame } from '../../../src/capture/frame.js';
 import { FrameDecoder } from '../../../src/dhcp/frame-decoder.js';
 import { DxgwError } from '../../../src/errors/codes.js';
-import { buildDhcp } from '../../helpers/dhcp-builder.js';
+import { buildDhcp } from '../../../src/testing/frames.js';
 
 describe('live capture (libpcap)', () => {
   it('captures a DHCP datagram on loopback and copies it out of the shared buffer', async () => {

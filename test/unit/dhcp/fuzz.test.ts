@@ -9,7 +9,7 @@ import { FrameDecoder } from '../../../src/dhcp/frame-decoder.js';
 import { toDecodedJson, toTableCells } from '../../../src/dhcp/format.js';
 import { clientFqdn, hostName, parameterRequestList, vendorClass } from '../../../src/dhcp/message.js';
 import { DecodeErrorCodes } from '../../../src/packet/decode-errors.js';
-import { dhcpFrame } from '../../helpers/dhcp-builder.js';
+import { dhcpFrame } from '../../../src/testing/frames.js';
 import { fixtureFiles, fixtureFrames } from '../../helpers/fixtures.js';
 
 const LINK_TYPES = [LinkType.EN10MB, LinkType.LINUX_SLL, LinkType.LINUX_SLL2, LinkType.RAW, LinkType.NULL, LinkType.LOOP];

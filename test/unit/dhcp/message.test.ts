@@ -17,7 +17,7 @@ import {
   type DhcpMessage,
 } from '../../../src/dhcp/message.js';
 import { ipToString } from '../../../src/packet/addresses.js';
-import { buildDhcp, ip, option, u32 } from '../../helpers/dhcp-builder.js';
+import { buildDhcp, ip, option, u32 } from '../../../src/testing/frames.js';
 
 function ok(buf: Buffer): DhcpMessage {
   const m = decodeDhcp(buf);

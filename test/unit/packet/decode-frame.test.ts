@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LinkType } from '../../../src/capture/link-types.js';
 import { decodeFrame, type Ipv4Packet } from '../../../src/packet/decode-frame.js';
 import { ipToString } from '../../../src/packet/addresses.js';
-import { buildDhcp, buildEthernet, buildIpv4, dhcpFrame } from '../../helpers/dhcp-builder.js';
+import { buildDhcp, buildEthernet, buildIpv4, dhcpFrame } from '../../../src/testing/frames.js';
 
 function asPacket(result: ReturnType<typeof decodeFrame>): Ipv4Packet {
   if (result.kind !== 'ipv4') throw new Error(`expected ipv4, got ${JSON.stringify(result)}`);

@@ -1,6 +1,7 @@
 /**
- * Builds DHCP frames for unit tests (Ethernet, VLAN tags, IPv4, UDP, BOOTP/DHCP with options).
- * Real-traffic behaviour is tested on the lab fixtures; this is for edge cases no real peer sends.
+ * Builds frames (Ethernet, VLAN tags, IPv4, UDP, BOOTP/DHCP with options) for tests, benchmarks
+ * and synthetic load captures. Real behaviour is tested on the lab fixtures; this covers edge
+ * cases no real peer sends, and volume.
  */
 export interface DhcpSpec {
   op?: number;

@@ -2,8 +2,8 @@
  * Synthetic subscriber traffic for load and crash tests: N clients, each ACKed through a
  * relay, sending a data packet, and (some) releasing. Shapes copied from the lab captures.
  */
-import { pcapHeader, pcapRecord } from '../../src/capture/pcap-writer.js';
-import { buildEthernet, buildIpv4, dhcpFrame, ip, u32 } from './dhcp-builder.js';
+import { pcapHeader, pcapRecord } from '../capture/pcap-writer.js';
+import { buildEthernet, buildIpv4, dhcpFrame, ip, u32 } from './frames.js';
 
 export interface SyntheticOptions {
   clients: number;
