@@ -18,6 +18,13 @@ export const ErrorCodes = {
   DXGW_STORE_INTERFACE_TAKEN: 'The dynamic subscriber interface name is already used by another binding of the site',
   DXGW_STORE_UNAVAILABLE: 'Redis cannot be reached or refused a command',
   DXGW_BINDING_NOT_FOUND: 'No binding matches the given address or filter',
+  // RADIUS accounting
+  DXGW_RADIUS_TIMEOUT: 'No accounting server answered after every retransmission and failover (retried later)',
+  DXGW_RADIUS_ABORTED: 'The accounting request was abandoned (shutdown or attempt timeout; retried later)',
+  DXGW_RADIUS_CLOSED: 'The RADIUS client was closed while a request waited (retried later)',
+  DXGW_RADIUS_ERROR: 'Sending the accounting request failed (socket error; retried later)',
+  DXGW_RADIUS_CONFIG: 'The RADIUS sink configuration cannot work (no servers, empty secret …): permanent',
+  DXGW_RADIUS_ENCODE: 'An accounting attribute cannot be encoded: permanent',
   // REST API
   DXGW_API_BAD_REQUEST: 'A request parameter is missing or malformed',
   DXGW_API_UNAUTHORIZED: 'The request carries no valid bearer token',

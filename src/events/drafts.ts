@@ -26,6 +26,7 @@ function draft(type: EventType, b: Binding, time: number, reason: DeleteReason |
     subscriber: subscriberOf(b),
     interface: b.interfaceName === null ? null : { name: b.interfaceName, profile: b.profile, vr: b.interfaceVr ?? b.vr },
     lease: { seconds: b.leaseSeconds, startedAt: b.leaseStart, expiresAt: b.expiresAt },
+    activatedAt: b.activatedAt,
     loginName: b.loginName,
     attributes: b.attributes,
     dhcpOptions: type === 'address-added' ? { client: b.clientOptions, server: b.serverOptions } : null,

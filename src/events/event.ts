@@ -29,13 +29,15 @@ export interface EventDraft {
   subscriber: SubscriberIdentity;
   interface: { name: string; profile: string | null; vr: string } | null;
   lease: { seconds: number; startedAt: number; expiresAt: number | null };
+  /** When the subscriber became active (interface created): the accounting session start. */
+  activatedAt: number | null;
   loginName: string | null;
   attributes: Record<string, string>;
   /** address-added only: the client's REQUEST options and the server's ACK options. */
   dhcpOptions: { client: Record<string, string>; server: Record<string, string> } | null;
 }
 
-export interface SubscriberEvent extends Omit<EventDraft, 'time' | 'lease'> {
+export interface SubscriberEvent extends Omit<EventDraft, 'time' | 'lease' | 'activatedAt'> {
   /** `<sessionId>-<seq>`: unique, and the idempotency key northbound. */
   id: string;
   /** Per (vr, ip) sequence number, strictly increasing across binding instances. */
@@ -43,4 +45,5 @@ export interface SubscriberEvent extends Omit<EventDraft, 'time' | 'lease'> {
   site: string;
   time: string;
   lease: { seconds: number; startedAt: string; expiresAt: string | null };
+  activatedAt: string | null;
 }

@@ -1,7 +1,21 @@
 /** The committed form of an event: the store's sequence number and id added to the engine's draft. */
 import type { EventDraft, SubscriberEvent } from './event.js';
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+let cachedSecond = NaN;
+let cachedPrefix = '';
+
+/** ISO-8601 with milliseconds; the date part is cached per second (events come in bursts). */
+export function isoTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  const millis = Math.floor(ms - second * 1000);
+  return `${cachedPrefix}${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
+}
+
+const iso = isoTime;
 
 export function eventId(sessionId: string, seq: number): string {
   return `${sessionId}-${seq}`;
@@ -23,6 +37,8 @@ export function stampEvent(draft: EventDraft, site: string, seq: number): Subscr
       startedAt: iso(draft.lease.startedAt),
       expiresAt: draft.lease.expiresAt === null ? null : iso(draft.lease.expiresAt),
     },
+    // Drafts stored before this field existed have none.
+    activatedAt: draft.activatedAt === undefined || draft.activatedAt === null ? null : iso(draft.activatedAt),
     loginName: draft.loginName,
     attributes: draft.attributes,
     dhcpOptions: draft.dhcpOptions,

@@ -144,21 +144,26 @@ export class LeasePipeline {
 
   private async commitBatch(batch: Pending[], retry: Pending[]): Promise<void> {
     const store = this.store!;
-    // One pipelined round trip per observation group keeps each observation's transitions
-    // together; groups are sent without awaiting each other.
-    const all = await Promise.all(batch.map((p) => store.commit(p.transitions, p.counted ? [] : p.counters)));
-    all.forEach((results, i) => {
-      if (results.every((r) => r.ok)) {
-        this.publish(results);
-        this.stats.transitions += results.length;
-        return;
+    // One pipelined round trip for the whole batch: every transition is still its own atomic
+    // script, applied in order; the results map back to their observations.
+    const transitions = batch.flatMap((p) => p.transitions);
+    const counters = batch.flatMap((p) => (p.counted ? [] : p.counters));
+    const results = await store.commit(transitions, counters);
+    const anyApplied = results.some((r) => r.ok);
+    let at = 0;
+    for (const pending of batch) {
+      const mine = results.slice(at, at + pending.transitions.length);
+      at += pending.transitions.length;
+      if (mine.every((r) => r.ok)) {
+        this.publish(mine);
+        this.stats.transitions += mine.length;
+        continue;
       }
-      // Keep what did commit; re-decide the observation on fresh data. Stores count a commit's
-      // counters when any of its transitions applied: do not count them again.
-      const applied = results.filter((r) => r.ok);
-      this.publish(applied);
-      retry.push({ ...batch[i]!, counted: batch[i]!.counted || applied.length > 0 });
-    });
+      // Keep what did commit; re-decide the observation on fresh data. Stores count a
+      // commit's counters when any of its transitions applied: do not count them again.
+      this.publish(mine.filter((r) => r.ok));
+      retry.push({ ...pending, counted: pending.counted || anyApplied });
+    }
   }
 
   private async reload(transitions: Transition[]): Promise<void> {

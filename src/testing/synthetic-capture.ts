@@ -11,6 +11,10 @@ export interface SyntheticOptions {
   releaseEvery?: number;
   leaseSeconds?: number;
   startSeconds?: number;
+  /** Capture time between frames (default 50 µs). */
+  spacingMicros?: number;
+  /** Addresses are reused after this many clients (default: every client its own). */
+  addressPool?: number;
 }
 
 
@@ -19,14 +23,18 @@ export function clientMac(i: number): string {
 }
 
 export function syntheticCapture(options: SyntheticOptions): Buffer {
-  const { clients, releaseEvery = 0, leaseSeconds = 3600, startSeconds = 1_800_000_000 } = options;
+  const { clients, releaseEvery = 0, leaseSeconds = 3600, startSeconds = 1_800_000_000, spacingMicros = 50, addressPool = clients } = options;
+  const addressOf = (i: number) => {
+    const n = ((i - 1) % addressPool) + 1;
+    return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+  };
   const parts: Buffer[] = [pcapHeader(1)];
   let t = 0;
   const at = () => ({ seconds: startSeconds + Math.floor(t / 1e6), nanos: (t % 1e6) * 1000 });
   for (let i = 1; i <= clients; i++) {
-    const addr = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    const addr = addressOf(i);
     const mac = clientMac(i);
-    t += 50;
+    t += spacingMicros;
     parts.push(
       pcapRecord({
         ...at(),
@@ -36,12 +44,12 @@ export function syntheticCapture(options: SyntheticOptions): Buffer {
         ),
       }),
     );
-    t += 50;
+    t += spacingMicros;
     parts.push(pcapRecord({ ...at(), data: buildEthernet(buildIpv4(Buffer.alloc(16), { protocol: 1, src: addr, dst: '198.51.100.1' }), { srcMac: mac }) }));
   }
   for (let i = 1; releaseEvery > 0 && i <= clients; i += releaseEvery) {
-    const addr = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-    t += 50;
+    const addr = addressOf(i);
+    t += spacingMicros;
     parts.push(pcapRecord({ ...at(), data: dhcpFrame({ op: 1, xid: 0x10000000 + i, ciaddr: addr, chaddr: clientMac(i), options: [[53, [7]], [54, ip('198.51.100.1')]] }, { src: addr, dst: '198.51.100.1', srcPort: 68, dstPort: 67 }) }));
   }
   return Buffer.concat(parts);

@@ -241,3 +241,12 @@ describe('lease engine', () => {
     expect(store.getSync('default', '192.0.2.10')).toEqual(before);
   });
 });
+
+describe('event time stamps', async () => {
+  const { isoTime } = await import('../../../src/events/stamp.js');
+  it('formats like Date#toISOString for any millisecond', () => {
+    for (const ms of [0, 1, 999, 1000, 1_795_856_409_007, 1_795_856_409_070, 1_795_856_409_700, Date.UTC(2026, 11, 31, 23, 59, 59, 999)]) {
+      expect(isoTime(ms)).toBe(new Date(ms).toISOString());
+    }
+  });
+});
