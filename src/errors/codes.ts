@@ -25,6 +25,9 @@ export const ErrorCodes = {
   DXGW_RADIUS_ERROR: 'Sending the accounting request failed (socket error; retried later)',
   DXGW_RADIUS_CONFIG: 'The RADIUS sink configuration cannot work (no servers, empty secret …): permanent',
   DXGW_RADIUS_ENCODE: 'An accounting attribute cannot be encoded: permanent',
+  // notifications
+  DXGW_NOTIFICATION_NOT_FOUND: 'No notification (or sink) with that id',
+  DXGW_NOTIFICATION_NOT_FAILED: 'Only failed notifications can be retried',
   // REST API
   DXGW_API_BAD_REQUEST: 'A request parameter is missing or malformed',
   DXGW_API_UNAUTHORIZED: 'The request carries no valid bearer token',

@@ -1,0 +1,93 @@
+/**
+ * The delivery role: the bridge (outbox → queues) and one worker per sink, started and
+ * stopped together. Stop is graceful: the bridge stops, in-flight attempts get `graceMs` to
+ * finish (then are aborted and retried later), sinks say goodbye (RADIUS Accounting-Off).
+ */
+import { Queue, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { LeaseStore } from '../leases/store.js';
+import { Bridge } from './bridge.js';
+import { connectionFor, QUEUE_NAME, queuePrefix, type NotificationJobData, type RetryPolicy } from './queues.js';
+import type { Sink } from './sink.js';
+import { createSinkWorker, type SinkWorker } from './worker.js';
+
+export interface DeliveryServiceOptions {
+  site: string;
+  redisUrl: string;
+  store: LeaseStore;
+  sinks: Sink[];
+  retry: RetryPolicy;
+  concurrency?: number;
+  parkMs?: number;
+  onGaveUp?: (sink: Sink, job: Job<NotificationJobData>, error: Error) => void;
+  onDelivered?: (sink: Sink, latencyMs: number) => void;
+  onError?: (where: string, error: unknown) => void;
+}
+
+export function openQueues(site: string, redisUrl: string, sinkNames: string[]): Map<string, Queue<NotificationJobData>> {
+  const connection = connectionFor(redisUrl);
+  return new Map(sinkNames.map((name) => [name, new Queue<NotificationJobData>(QUEUE_NAME, { connection, prefix: queuePrefix(site, name) })]));
+}
+
+export class DeliveryService {
+  readonly queues: Map<string, Queue<NotificationJobData>>;
+  readonly bridge: Bridge;
+  private readonly workers: SinkWorker[] = [];
+  private readonly bridgeRedis: Redis;
+
+  constructor(private readonly options: DeliveryServiceOptions) {
+    this.queues = openQueues(options.site, options.redisUrl, options.sinks.map((s) => s.name));
+    this.bridgeRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    this.bridge = new Bridge({
+      site: options.site,
+      store: options.store,
+      redis: this.bridgeRedis,
+      sinks: options.sinks.map((sink) => ({ sink, queue: this.queues.get(sink.name)! })),
+      retry: options.retry,
+      onError: (error) => options.onError?.('bridge', error),
+    });
+  }
+
+  async start(): Promise<void> {
+    for (const sink of this.options.sinks) {
+      // A sink that cannot greet its peer (Accounting-On) still delivers: it retries the
+      // greeting itself; failing the whole role here would stop every other sink too.
+      await sink.start?.().catch((error: unknown) => this.options.onError?.(`sink ${sink.name} start`, error));
+      const worker = createSinkWorker({
+        site: this.options.site,
+        sink,
+        queue: this.queues.get(sink.name)!,
+        connection: connectionFor(this.options.redisUrl),
+        retry: this.options.retry,
+        ...(this.options.concurrency !== undefined ? { concurrency: this.options.concurrency } : {}),
+        ...(this.options.parkMs !== undefined ? { parkMs: this.options.parkMs } : {}),
+        onGaveUp: (job, error) => this.options.onGaveUp?.(sink, job, error),
+        onDelivered: (_job, latency) => this.options.onDelivered?.(sink, latency),
+      });
+      worker.worker.on('error', (error) => this.options.onError?.(`worker ${sink.name}`, error));
+      this.workers.push(worker);
+    }
+    this.bridge.start();
+  }
+
+  /** True when every event is in its queues and no job waits, runs or is scheduled. */
+  async idle(): Promise<boolean> {
+    if ((await this.bridge.drainOnce()) > 0) return false;
+    for (const queue of this.queues.values()) {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+      if (Object.values(counts).some((n) => n > 0)) return false;
+    }
+    return true;
+  }
+
+  async stop(graceMs = 10_000): Promise<void> {
+    await this.bridge.stop();
+    const closing = Promise.all(this.workers.map((w) => w.worker.close()));
+    const timer = setTimeout(() => this.workers.forEach((w) => w.abortInFlight()), graceMs);
+    await closing;
+    clearTimeout(timer);
+    for (const sink of this.options.sinks) await sink.stop?.().catch((error: unknown) => this.options.onError?.(`sink ${sink.name} stop`, error));
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.bridgeRedis.disconnect();
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * The notification pipeline end to end: fixture replays into Redis → outbox → bridge →
+ * BullMQ → HTTP sink → a local receiver. Order per subscriber, exactly-once per event id,
+ * retries, permanent failures and operator retries.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { replayCapture } from '../../src/cli/commands/replay.js';
+import { LineWriter } from '../../src/cli/output.js';
+import { parseConfig } from '../../src/config/load.js';
+import { DeliveryService } from '../../src/delivery/delivery-service.js';
+import { NotificationOps } from '../../src/delivery/notifications.js';
+import { HttpSink } from '../../src/delivery/sinks/http-sink.js';
+import { RedisLeaseStore } from '../../src/leases/redis/redis-store.js';
+import { Writable } from 'node:stream';
+import { fixtureFiles } from '../helpers/fixtures.js';
+import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
+import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { requireTool } from '../helpers/tools.js';
+
+const SECRET = 'sae-shared-secret';
+const quiet = () => new LineWriter(new Writable({ write: (_c, _e, done) => done() }));
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Replays every fixture into Redis under its own VR-free site; returns how many events. */
+async function replayAll(url: string): Promise<number> {
+  let events = 0;
+  for (const file of fixtureFiles()) {
+    // Each fixture into the same site: addresses repeat across captures, as they would over time.
+    const summary = await replayCapture(file, { redis: url, format: 'none', drain: true }, quiet());
+    events += summary.events;
+  }
+  return events;
+}
+
+function assertOrderedPerSubscriber(received: Array<{ event: { id: string; seq: number; subscriber: { vr: string; ip: string } } }>): void {
+  const last = new Map<string, number>();
+  for (const { event } of received) {
+    const lane = `${event.subscriber.vr}|${event.subscriber.ip}`;
+    expect(event.seq, `${lane}: seq ${event.seq} after ${last.get(lane)}`).toBeGreaterThan(last.get(lane) ?? 0);
+    last.set(lane, event.seq);
+  }
+}
+
+describe.runIf(requireTool('redis-server'))('notification pipeline (BullMQ, HTTP sink)', () => {
+  let server: RedisServer;
+  let redis: Redis;
+  let receiver: HttpReceiver;
+  let service: DeliveryService | undefined;
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+    redis = new Redis(server.url);
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await server?.stop();
+  });
+  afterEach(async () => {
+    await service?.stop(1000);
+    service = undefined;
+    await receiver?.close();
+    await redis.flushall();
+  });
+
+  function start(retry = { attempts: 10, backoffMs: 20, maxBackoffMs: 200 }) {
+    const config = parseConfig({ sinks: [{ name: 'sae', type: 'http', url: receiver.url, secret: SECRET, timeoutMs: 1000 }] });
+    const store = new RedisLeaseStore(redis, config.site);
+    service = new DeliveryService({ site: config.site, redisUrl: server.url, store, sinks: [new HttpSink(config.sinks[0] as never)], retry, parkMs: 20 });
+    return service;
+  }
+
+  it('delivers every event once, signed, in order per subscriber, while the sink fails at random', { timeout: 120_000 }, async () => {
+    let seed = 1;
+    const random = () => ((seed = (seed * 48271) % 0x7fffffff) / 0x7fffffff);
+    receiver = await startHttpReceiver(SECRET, () => (random() < 0.35 ? { status: random() < 0.5 ? 503 : 429 } : { status: 200 }));
+    const events = await replayAll(server.url);
+    expect(events).toBeGreaterThan(50);
+    await start().start();
+    await waitFor('all events delivered', async () => receiver.delivered().length >= events);
+    await waitFor('queues idle', () => service!.idle());
+    const delivered = receiver.delivered();
+    expect(delivered).toHaveLength(events);
+    expect(new Set(delivered.map((r) => r.event.id)).size).toBe(events);
+    expect(receiver.requests.some((r) => r.status >= 500)).toBe(true);
+    expect(delivered.every((r) => r.signatureOk && r.headers['idempotency-key'] === r.event.id)).toBe(true);
+    assertOrderedPerSubscriber(delivered);
+    // No event was ever accepted before an earlier one of its subscriber was accepted.
+    assertOrderedPerSubscriber(receiver.requests.filter((r) => r.status === 200));
+  });
+
+  it('holds everything while the sink is down, then delivers it all in order', { timeout: 120_000 }, async () => {
+    receiver = await startHttpReceiver(SECRET, () => ({ status: 503, retryAfter: '0' }));
+    const events = await replayAll(server.url);
+    await start({ attempts: 1000, backoffMs: 20, maxBackoffMs: 100 }).start();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(receiver.delivered()).toHaveLength(0);
+    receiver.behave(() => ({ status: 204 }));
+    await waitFor('all events delivered', async () => receiver.delivered().length >= events);
+    assertOrderedPerSubscriber(receiver.delivered());
+    expect(receiver.delivered()).toHaveLength(events);
+  });
+
+  it('sends 4xx straight to failed; an operator retry with full attempts delivers after the fix', { timeout: 120_000 }, async () => {
+    receiver = await startHttpReceiver(SECRET, () => ({ status: 400 }));
+    const events = await replayAll(server.url);
+    const svc = start({ attempts: 3, backoffMs: 20, maxBackoffMs: 50 });
+    await svc.start();
+    const ops = new NotificationOps(svc.queues);
+    // Heads of lanes fail at once (permanent); later events then proceed and fail too.
+    await waitFor('every event failed', async () => (await ops.list({ state: 'failed' })).length >= events);
+    const failed = await ops.list({ state: 'failed' });
+    expect(failed.every((f) => f.attemptsMade === 1 && /HTTP 400/.test(f.lastError ?? ''))).toBe(true);
+    const detail = await ops.show(failed[0]!.id);
+    expect(detail.event.id).toBe(failed[0]!.eventId);
+    receiver.behave(() => ({ status: 200 }));
+    expect(await ops.retryAll('sae')).toBe(events);
+    await waitFor('all delivered after the retry', async () => receiver.delivered().length >= events);
+    expect(await ops.list({ state: 'failed' })).toHaveLength(0);
+    assertOrderedPerSubscriber(receiver.requests.filter((r) => r.status === 200));
+  });
+
+  it('a retried job gets every attempt again, not just one', { timeout: 60_000 }, async () => {
+    let fail = true;
+    receiver = await startHttpReceiver(SECRET, () => ({ status: fail ? 503 : 200 }));
+    await replayCapture(fixtureFiles().find((f) => f.includes('dnsmasq-dora-ping-renew-release.pcap'))!, { redis: server.url, format: 'none', drain: true }, quiet());
+    const svc = start({ attempts: 3, backoffMs: 10, maxBackoffMs: 20 });
+    await svc.start();
+    const ops = new NotificationOps(svc.queues);
+    await waitFor('head of lane failed after 3 attempts', async () => (await ops.list({ state: 'failed' })).length >= 1);
+    const [head] = await ops.list({ state: 'failed' });
+    expect(head!.attemptsMade).toBe(3);
+    const before = receiver.requests.filter((r) => r.event.id === head!.eventId).length;
+    await ops.retry(head!.id);
+    await waitFor('failed again after 3 more attempts', async () => (await ops.show(head!.id)).state === 'failed');
+    expect(receiver.requests.filter((r) => r.event.id === head!.eventId).length - before).toBe(3);
+    fail = false;
+    await ops.retry(head!.id);
+    await waitFor('delivered', async () => receiver.delivered().some((r) => r.event.id === head!.eventId));
+  });
+});

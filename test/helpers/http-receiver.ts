@@ -1,0 +1,77 @@
+/**
+ * A stand-in for the SAE/SRC policy server: records every POST, verifies the signature, and
+ * answers as the test scripts it (status, Retry-After, random failures, hanging, down).
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { signBody } from '../../src/delivery/sinks/http-sink.js';
+
+export interface Received {
+  event: { id: string; type: string; seq: number; reason: string | null; subscriber: { vr: string; ip: string } };
+  headers: IncomingHttpHeaders;
+  signatureOk: boolean;
+  status: number;
+}
+
+export type Behaviour = (request: { eventId: string; attempt: number }) => { status: number; retryAfter?: string } | 'hang';
+
+export interface HttpReceiver {
+  url: string;
+  /** Every request, answered or not. */
+  requests: Received[];
+  /** Requests answered 2xx, first delivery of each event id only. */
+  delivered(): Received[];
+  behave(behaviour: Behaviour): void;
+  close(): Promise<void>;
+}
+
+export async function startHttpReceiver(secret: string, behaviour: Behaviour = () => ({ status: 200 })): Promise<HttpReceiver> {
+  let current = behaviour;
+  const requests: Received[] = [];
+  const attempts = new Map<string, number>();
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString();
+      let event: Received['event'];
+      try {
+        event = JSON.parse(body);
+      } catch {
+        res.statusCode = 400;
+        res.end();
+        return;
+      }
+      const attempt = (attempts.get(event.id) ?? 0) + 1;
+      attempts.set(event.id, attempt);
+      const answer = current({ eventId: event.id, attempt });
+      const signatureOk = req.headers['x-dxgw-signature'] === signBody(secret, String(req.headers['x-dxgw-timestamp']), body);
+      if (answer === 'hang') {
+        requests.push({ event, headers: req.headers, signatureOk, status: 0 });
+        return; // never answer
+      }
+      requests.push({ event, headers: req.headers, signatureOk, status: answer.status });
+      res.statusCode = answer.status;
+      if (answer.retryAfter) res.setHeader('retry-after', answer.retryAfter);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/events`,
+    requests,
+    delivered() {
+      const seen = new Set<string>();
+      return requests.filter((r) => r.status >= 200 && r.status < 300 && !seen.has(r.event.id) && (seen.add(r.event.id), true));
+    },
+    behave(b) {
+      current = b;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
