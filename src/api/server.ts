@@ -8,16 +8,33 @@ import { DxgwError } from '../errors/codes.js';
 import type { BindingService } from '../subscribers/binding-service.js';
 import { errorHandler } from './errors.js';
 import { registerBindingRoutes } from './routes/bindings.js';
+import { registerNotificationRoutes } from './routes/notifications.js';
+import { BULL_BOARD_PATH, mountBullBoard } from './bull-board.js';
+import type { Queue } from 'bullmq';
+import type { NotificationOps } from '../delivery/notifications.js';
+import type { LeaseStore } from '../leases/store.js';
 
 export interface ApiOptions {
   bindings: BindingService;
+  /** Notification operations and bull-board (the delivery pipeline's queues). */
+  notifications?: { ops: NotificationOps; store: LeaseStore; queues: Map<string, Queue> };
   /** Bearer token; undefined = no authentication (loopback-only listen, enforced by config). */
   token?: string;
   logger?: boolean;
 }
 
+/** Bearer token, or HTTP Basic with the token as password (what a browser can send to bull-board). */
+function presentedToken(header: string | undefined): string {
+  if (header?.startsWith('Bearer ')) return header.slice(7);
+  if (header?.startsWith('Basic ')) {
+    const decoded = Buffer.from(header.slice(6), 'base64').toString();
+    return decoded.slice(decoded.indexOf(':') + 1);
+  }
+  return '';
+}
+
 function tokenMatches(header: string | undefined, token: string): boolean {
-  const presented = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const presented = Buffer.from(presentedToken(header));
   const expected = Buffer.from(token);
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
@@ -30,12 +47,19 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   });
   const token = options.token;
   if (token !== undefined) {
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', async (request, reply) => {
       if (request.url === '/healthz' || request.url === '/readyz') return;
-      if (!tokenMatches(request.headers.authorization, token)) throw new DxgwError('DXGW_API_UNAUTHORIZED', 'missing or wrong bearer token');
+      if (tokenMatches(request.headers.authorization, token)) return;
+      // Browsers ask for credentials only when told to: bull-board is used from one.
+      if (request.url.startsWith(BULL_BOARD_PATH)) reply.header('www-authenticate', 'Basic realm="dxgw"');
+      throw new DxgwError('DXGW_API_UNAUTHORIZED', 'missing or wrong bearer token');
     });
   }
   app.get('/healthz', async () => ({ status: 'ok' }));
   registerBindingRoutes(app, options.bindings);
+  if (options.notifications) {
+    registerNotificationRoutes(app, options.notifications.ops, options.notifications.store);
+    mountBullBoard(app, options.notifications.queues);
+  }
   return app;
 }

@@ -26,6 +26,7 @@ export async function connectStore(options: StoreOptions): Promise<Connected> {
   const url = options.redis ?? config.redis.url;
   if (!url) throw new DxgwError('DXGW_CLI_BAD_ARGUMENT', 'give --redis URL, or a --config whose redis.url is set', { key: '--redis' });
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, retryStrategy: () => null });
+  redis.on('error', () => undefined); // reported by the awaited connect below
   try {
     await redis.connect();
   } catch (error) {

@@ -5,7 +5,9 @@ import { DxgwError } from '../errors/codes.js';
 import { registerBindings } from './commands/bindings.js';
 import { registerConfig } from './commands/config.js';
 import { registerDecode } from './commands/decode.js';
+import { registerNotifications } from './commands/notifications.js';
 import { registerReplay } from './commands/replay.js';
+import { registerRun } from './commands/run.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -15,8 +17,10 @@ export function buildProgram(): Command {
     .version(pkg.version)
     .showHelpAfterError();
   registerDecode(program);
+  registerRun(program);
   registerReplay(program);
   registerBindings(program);
+  registerNotifications(program);
   registerConfig(program);
   return program;
 }

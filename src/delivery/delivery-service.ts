@@ -38,6 +38,7 @@ export class DeliveryService {
   constructor(private readonly options: DeliveryServiceOptions) {
     this.queues = openQueues(options.site, options.redisUrl, options.sinks.map((s) => s.name));
     this.bridgeRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    this.bridgeRedis.on('error', (error) => options.onError?.('bridge connection', error));
     this.bridge = new Bridge({
       site: options.site,
       store: options.store,
@@ -49,6 +50,7 @@ export class DeliveryService {
   }
 
   async start(): Promise<void> {
+    for (const [name, queue] of this.queues) queue.on('error', (error) => this.options.onError?.(`queue ${name}`, error));
     for (const sink of this.options.sinks) {
       // A sink that cannot greet its peer (Accounting-On) still delivers: it retries the
       // greeting itself; failing the whole role here would stop every other sink too.

@@ -13,6 +13,10 @@ export const ErrorCodes = {
   // configuration
   DXGW_CONFIG_UNREADABLE: 'The configuration file cannot be read or is not valid YAML',
   DXGW_CONFIG_INVALID: 'A configuration key has a wrong or missing value',
+  // the daemon
+  DXGW_REDIS_EMBEDDED_FAILED: 'The embedded redis-server (no redis.url configured) could not start',
+  DXGW_RUN_PORT_IN_USE: 'A listen address of the configuration is already in use',
+  DXGW_RUN_BAD_ROLE: 'An unknown role was given to --roles',
   // lease store
   DXGW_STORE_CONFLICT: 'A binding changed under a transition (compare-and-set guard failed); the transition is retried',
   DXGW_STORE_INTERFACE_TAKEN: 'The dynamic subscriber interface name is already used by another binding of the site',

@@ -51,6 +51,7 @@ export async function replayCapture(file: string, options: ReplayOptions, out = 
   const redisUrl = options.redis ?? (options.config ? config.redis.url : undefined);
   if (redisUrl) {
     redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    redis.on('error', () => undefined); // surfaces through the commands that fail
     try {
       await redis.connect();
     } catch (error) {

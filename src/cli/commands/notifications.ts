@@ -1,0 +1,85 @@
+/** `dxgw notifications`: what failed, why, and retry or discard it (the same operations as REST). */
+import type { Command } from 'commander';
+import { openQueues } from '../../delivery/delivery-service.js';
+import { NOTIFICATION_STATES, NotificationOps, type NotificationState, type NotificationView } from '../../delivery/notifications.js';
+import { DxgwError } from '../../errors/codes.js';
+import { DEFAULT_VR } from '../../leases/binding.js';
+import { addStoreOptions, connectStore, type StoreOptions } from '../connect.js';
+import { printTable } from './bindings.js';
+
+interface Options extends StoreOptions {
+  sink?: string;
+  state?: string;
+  json?: boolean;
+  all?: boolean;
+  vr?: string;
+}
+
+async function withOps<T>(opts: StoreOptions, fn: (ops: NotificationOps, c: Awaited<ReturnType<typeof connectStore>>) => Promise<T>): Promise<T> {
+  const c = await connectStore(opts);
+  const url = opts.redis ?? c.config.redis.url!;
+  const queues = openQueues(c.config.site, url, c.config.sinks.map((s) => s.name));
+  try {
+    return await fn(new NotificationOps(queues), c);
+  } finally {
+    await Promise.all([...queues.values()].map((q) => q.close()));
+    await c.close();
+  }
+}
+
+function print(list: NotificationView[], json: boolean | undefined): void {
+  if (json) {
+    process.stdout.write(list.map((n) => JSON.stringify(n) + '\n').join(''));
+    return;
+  }
+  const rows = list.map((n) => [n.id, n.state, n.type, n.subscriber.ip, `${n.attemptsMade}/${n.maxAttempts}`, (n.lastError ?? '-').slice(0, 60)]);
+  process.stdout.write(printTable(rows, ['ID', 'STATE', 'TYPE', 'SUBSCRIBER', 'ATTEMPTS', 'LAST ERROR']) + `${list.length} notification(s)\n`);
+}
+
+export function registerNotifications(program: Command): void {
+  const cmd = program.command('notifications').description('northbound notifications: list failed ones, retry, discard');
+
+  addStoreOptions(cmd.command('list', { isDefault: true }).description('notifications by sink and state (default: everything not yet delivered)'))
+    .option('--sink <name>', 'one sink')
+    .option('--state <state>', NOTIFICATION_STATES.join(' | '))
+    .option('--json', 'one JSON object per line')
+    .action(async (opts: Options) => {
+      if (opts.state && !(NOTIFICATION_STATES as readonly string[]).includes(opts.state)) {
+        throw new DxgwError('DXGW_CLI_BAD_ARGUMENT', `--state must be one of ${NOTIFICATION_STATES.join(', ')}`, { key: '--state' });
+      }
+      await withOps(opts, async (ops) => print(await ops.list({ ...(opts.sink ? { sink: opts.sink } : {}), ...(opts.state ? { state: opts.state as NotificationState } : {}) }), opts.json));
+    });
+
+  addStoreOptions(cmd.command('show').description('one notification: the event, every attempt, the last error').argument('<id>'))
+    .action(async (id: string, opts: Options) => {
+      await withOps(opts, async (ops) => process.stdout.write(JSON.stringify(await ops.show(id), null, 2) + '\n'));
+    });
+
+  addStoreOptions(cmd.command('retry').description('retry one failed notification, or every failed one (--all, optionally --sink) with all attempts again').argument('[id]'))
+    .option('--all', 'every failed notification')
+    .option('--sink <name>', 'with --all: only this sink')
+    .action(async (id: string | undefined, opts: Options) => {
+      if (!id && !opts.all) throw new DxgwError('DXGW_CLI_BAD_ARGUMENT', 'give a notification id, or --all', { key: '--all' });
+      await withOps(opts, async (ops) => {
+        if (id) {
+          await ops.retry(id);
+          process.stdout.write(`retrying ${id}\n`);
+        } else process.stdout.write(`retrying ${await ops.retryAll(opts.sink)} notification(s)\n`);
+      });
+    });
+
+  addStoreOptions(cmd.command('discard').description('remove a notification for good (later events of its subscriber then go ahead)').argument('<id>'))
+    .action(async (id: string, opts: Options) => {
+      await withOps(opts, async (ops) => {
+        await ops.discard(id);
+        process.stdout.write(`discarded ${id}\n`);
+      });
+    });
+
+  addStoreOptions(cmd.command('subscriber').description("a subscriber's notifications (found from its event history)").argument('<ip>'))
+    .option('--vr <vr>', 'virtual router', DEFAULT_VR)
+    .option('--json', 'one JSON object per line')
+    .action(async (ip: string, opts: Options) => {
+      await withOps(opts, async (ops, c) => print(await ops.forSubscriber(c.store, opts.vr ?? DEFAULT_VR, ip), opts.json));
+    });
+}

@@ -1,0 +1,10 @@
+/** What the capture thread and the main thread say to each other. */
+export type CaptureSource = { kind: 'live' } | { kind: 'file'; path: string; speed: number | 'max' };
+
+export type CaptureWorkerMessage =
+  | { type: 'ready'; bindings: number }
+  | { type: 'stats'; frames: number; dhcp: number; errors: number; events: number; transitions: number; captureDrops: number }
+  | { type: 'replay-done' }
+  | { type: 'stopped' }
+  | { type: 'error'; message: string }
+  | { type: 'fatal'; message: string; code: string | undefined };

@@ -1,0 +1,44 @@
+/** Main-thread side of the capture role: starts the capture thread and relays what it says. */
+import { Worker } from 'node:worker_threads';
+import type { DxgwConfig } from '../config/schema.js';
+import type { CaptureSource, CaptureWorkerMessage } from './capture-messages.js';
+
+export interface CaptureRole {
+  /** Resolves once the thread has loaded the bindings and started capturing. */
+  ready: Promise<void>;
+  /** Resolves when a replay reached the end of its file. */
+  replayDone: Promise<void>;
+  latest: Extract<CaptureWorkerMessage, { type: 'stats' }> | undefined;
+  stop(): Promise<void>;
+}
+
+export function startCaptureRole(config: DxgwConfig, redisUrl: string, source: CaptureSource, onFatal: (message: string) => void, onError: (message: string) => void): CaptureRole {
+  const worker = new Worker(new URL('./capture-worker.js', import.meta.url), { workerData: { config, redisUrl, source } });
+  let markReady!: () => void;
+  let markDone!: () => void;
+  let markStopped!: () => void;
+  const ready = new Promise<void>((r) => (markReady = r));
+  const replayDone = new Promise<void>((r) => (markDone = r));
+  const stopped = new Promise<void>((r) => (markStopped = r));
+  const role: CaptureRole = {
+    ready,
+    replayDone,
+    latest: undefined,
+    async stop() {
+      worker.postMessage({ type: 'stop' });
+      await Promise.race([stopped, new Promise((r) => setTimeout(r, 10_000))]);
+      await worker.terminate();
+    },
+  };
+  worker.on('message', (m: CaptureWorkerMessage) => {
+    if (m.type === 'ready') markReady();
+    else if (m.type === 'stats') role.latest = m;
+    else if (m.type === 'replay-done') markDone();
+    else if (m.type === 'stopped') markStopped();
+    else if (m.type === 'error') onError(m.message);
+    else if (m.type === 'fatal') onFatal(m.message);
+  });
+  worker.on('error', (error) => onFatal(error.message));
+  worker.on('exit', () => markStopped());
+  return role;
+}

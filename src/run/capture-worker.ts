@@ -1,0 +1,134 @@
+/**
+ * The capture role, in its own thread (DESIGN §1 "Roles": decode never blocks the event loop
+ * that runs BullMQ workers): live capture or a capture file → decode → lease pipeline →
+ * Redis. Posts statistics to the main thread; stops on a 'stop' message.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Redis } from 'ioredis';
+import { readCaptureFile } from '../capture/capture-file.js';
+import { frameTimeMs, type CapturedFrame } from '../capture/frame.js';
+import { openLiveCapture, type LiveCapture } from '../capture/live-capture.js';
+import { ReorderBuffer } from '../capture/reorder-buffer.js';
+import type { DxgwConfig } from '../config/schema.js';
+import { FrameDecoder } from '../dhcp/frame-decoder.js';
+import { DxgwError } from '../errors/codes.js';
+import { Observer } from '../leases/observer.js';
+import { RedisLeaseStore } from '../leases/redis/redis-store.js';
+import { LeasePipeline } from '../subscribers/lease-pipeline.js';
+import { engineConfigFrom, observerConfigFrom } from '../subscribers/runtime-config.js';
+import { captureFilter } from './bpf-filter.js';
+import type { CaptureSource, CaptureWorkerMessage } from './capture-messages.js';
+
+const { config, redisUrl, source } = workerData as { config: DxgwConfig; redisUrl: string; source: CaptureSource };
+const post = (message: CaptureWorkerMessage) => parentPort!.postMessage(message);
+
+const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+redis.on('error', () => undefined); // ioredis reconnects; commits wait for it
+const store = new RedisLeaseStore(redis, config.site);
+const observer = new Observer(observerConfigFrom(config));
+const pipeline = new LeasePipeline({ engine: engineConfigFrom(config), observer, store });
+const decoder = new FrameDecoder();
+let stopping = false;
+let live: LiveCapture | undefined;
+let lastCounters: Record<string, number> = {};
+
+/** Counters since the last flush, added to the store's statistics. */
+async function flushCounters(): Promise<void> {
+  const now: Record<string, number> = { ...decoder.counters() };
+  for (const [reason, n] of Object.entries(observer.ignored)) if (n) now[`ignored-${reason}`] = n;
+  const delta: Record<string, number> = {};
+  for (const [name, n] of Object.entries(now)) if (n - (lastCounters[name] ?? 0) > 0) delta[name] = n - (lastCounters[name] ?? 0);
+  lastCounters = now;
+  await store.addCounters(delta);
+}
+
+function stats() {
+  const s = live?.stats();
+  post({ type: 'stats', frames: decoder.frames, dhcp: decoder.dhcpMessages, errors: decoder.errors.total, events: pipeline.stats.events, transitions: pipeline.stats.transitions, captureDrops: s ? s.dropped + s.interfaceDropped : 0 });
+}
+
+async function replayFile(path: string, speed: number | 'max'): Promise<void> {
+  let first: { capture: number; wall: number } | undefined;
+  let pending: CapturedFrame[] = [];
+  const reorder = new ReorderBuffer(2000, (frame) => pending.push(frame));
+  const feed = async () => {
+    for (const frame of pending) {
+      if (stopping) return;
+      if (speed !== 'max') {
+        const t = frameTimeMs(frame);
+        first ??= { capture: t, wall: Date.now() };
+        const due = first.wall + (t - first.capture) / speed;
+        if (due > Date.now()) {
+          await pipeline.flush();
+          await new Promise((r) => setTimeout(r, due - Date.now()));
+        }
+      }
+      if (pipeline.handle(decoder.decode(frame))) await pipeline.flush();
+    }
+    pending = [];
+  };
+  let lastTime = 0;
+  await readCaptureFile(path, {
+    onFrame: (frame) => {
+      lastTime = Math.max(lastTime, frameTimeMs(frame));
+      reorder.push(frame);
+    },
+    afterChunk: feed,
+  });
+  reorder.drain();
+  await feed();
+  pipeline.fireTimersUntil(lastTime);
+  await pipeline.flush();
+}
+
+function startLive(): void {
+  const filter = captureFilter(config.capture.subscriberPrefixes, config.capture.filter);
+  live = openLiveCapture({
+    interface: config.capture.interface!,
+    filter,
+    snapLength: config.capture.snapLength,
+    bufferSize: config.capture.bufferSize,
+    promiscuous: config.capture.promiscuous,
+    onFrame: (frame) => {
+      pipeline.handle(decoder.decode(frame));
+    },
+  });
+}
+
+async function main(): Promise<void> {
+  await pipeline.loadView();
+  post({ type: 'ready', bindings: pipeline.view.size });
+  const tick = setInterval(() => {
+    // Live timers run on the wall clock; flush whatever the capture callbacks decided.
+    void (async () => {
+      if (source.kind === 'live') pipeline.fireTimersUntil(Date.now());
+      await pipeline.flush();
+      stats();
+    })().catch((error) => post({ type: 'error', message: describe(error) }));
+  }, 200);
+  const counterTick = setInterval(() => void flushCounters().catch(() => undefined), 5000);
+  if (source.kind === 'file') {
+    await replayFile(source.path, source.speed);
+    await flushCounters();
+    stats();
+    post({ type: 'replay-done' });
+  } else startLive();
+  await new Promise<void>((resolve) => parentPort!.on('message', (m: { type: string }) => m.type === 'stop' && resolve()));
+  stopping = true;
+  live?.close();
+  clearInterval(tick);
+  clearInterval(counterTick);
+  await pipeline.flush();
+  await flushCounters();
+  stats();
+  redis.disconnect();
+  post({ type: 'stopped' });
+}
+
+function describe(error: unknown): string {
+  return error instanceof DxgwError ? error.describe() : error instanceof Error ? error.message : String(error);
+}
+
+main().catch((error) => {
+  post({ type: 'fatal', message: describe(error), code: error instanceof DxgwError ? error.code : undefined });
+});

@@ -1,0 +1,155 @@
+/**
+ * `dxgw run`: every role in one process by default (capture+engine in a worker thread,
+ * bridge+delivery, api), or the roles given. Redis from the config, or an embedded one.
+ * Stops gracefully: capture first, then delivery within a bound, then the API, and the
+ * embedded Redis last.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { buildApi } from '../api/server.js';
+import { parseListen } from '../config/listen.js';
+import type { DxgwConfig } from '../config/schema.js';
+import { DeliveryService } from '../delivery/delivery-service.js';
+import { NotificationOps } from '../delivery/notifications.js';
+import { buildSinks } from '../delivery/sinks/build-sinks.js';
+import { DxgwError } from '../errors/codes.js';
+import { RedisLeaseStore } from '../leases/redis/redis-store.js';
+import { BindingService } from '../subscribers/binding-service.js';
+import { sweepExpired } from '../subscribers/expiry-sweeper.js';
+import { engineConfigFrom } from '../subscribers/runtime-config.js';
+import type { CaptureSource } from './capture-messages.js';
+import { startCaptureRole, type CaptureRole } from './capture-role.js';
+import { startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis.js';
+
+export const ROLES = ['capture', 'delivery', 'api'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface GatewayOptions {
+  config: DxgwConfig;
+  roles: ReadonlySet<Role>;
+  /** Replay a capture file through the full daemon instead of live capture. */
+  replay?: { path: string; speed: number | 'max' };
+  exitWhenIdle?: boolean;
+  logger: Logger;
+}
+
+export interface Gateway {
+  redisUrl: string;
+  apiAddress: string | undefined;
+  stop(): Promise<void>;
+  /** Resolves with the exit code when the gateway ends by itself (--exit-when-idle, fatal error). */
+  finished: Promise<number>;
+}
+
+async function connect(url: string): Promise<Redis> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 5000 });
+  probe.on('error', () => undefined); // reported by the awaited connect below
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (error) {
+    probe.disconnect();
+    throw new DxgwError('DXGW_STORE_UNAVAILABLE', `cannot reach Redis at ${url.replace(/\/\/[^@]*@/, '//***@')}: ${(error as Error).message}`, { key: 'redis.url' });
+  }
+  probe.disconnect();
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  // ioredis reconnects by itself; an outage shows in /readyz and in the commands that fail.
+  redis.on('error', () => undefined);
+  return redis;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, roles, logger } = options;
+  let embedded: EmbeddedRedis | undefined;
+  let redisUrl = config.redis.url;
+  if (!redisUrl) {
+    embedded = await startEmbeddedRedis(config.redis.dataDir);
+    redisUrl = embedded.url;
+    logger.info({ dataDir: config.redis.dataDir }, 'embedded redis-server started');
+  }
+  let finish!: (code: number) => void;
+  const finished = new Promise<number>((r) => (finish = r));
+  // Undone in reverse order: the embedded Redis, first in, is stopped last.
+  const cleanups: Array<() => Promise<void>> = embedded ? [() => embedded!.stop()] : [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error) => logger.warn({ err: error }, 'while stopping'));
+  };
+  try {
+    const redis = await connect(redisUrl);
+    cleanups.push(async () => redis.disconnect());
+    const store = new RedisLeaseStore(redis, config.site);
+    const engine = engineConfigFrom(config);
+
+    let capture: CaptureRole | undefined;
+    if (roles.has('capture') && (options.replay || config.capture.interface)) {
+      const source: CaptureSource = options.replay ? { kind: 'file', ...options.replay } : { kind: 'live' };
+      capture = startCaptureRole(
+        config,
+        redisUrl,
+        source,
+        (message) => {
+          logger.fatal({ role: 'capture' }, message);
+          finish(1);
+        },
+        (message) => logger.error({ role: 'capture' }, message),
+      );
+      cleanups.push(() => capture!.stop());
+      await Promise.race([capture.ready, finished]);
+      logger.info({ source: options.replay ? options.replay.path : config.capture.interface }, 'capture started');
+    } else {
+      // Without a capture role here, this process expires leases (safe with several sweepers).
+      const timer = setInterval(() => void sweepExpired(store, engine, Date.now()).catch((error) => logger.error({ err: error }, 'expiry sweep failed')), 1000);
+      cleanups.push(async () => clearInterval(timer));
+    }
+
+    let delivery: DeliveryService | undefined;
+    const sinks = buildSinks(config);
+    if (roles.has('delivery') && sinks.length > 0) {
+      delivery = new DeliveryService({
+        site: config.site,
+        redisUrl,
+        store,
+        sinks,
+        retry: config.retry,
+        onGaveUp: (sink, job, error) => {
+          logger.error({ sink: sink.name, job: job.id, error: error.message }, 'notification failed for good; an operator can retry it');
+          for (const s of sinks) if ('notifyDeliveryFailed' in s) void (s as unknown as { notifyDeliveryFailed(a: string, b: string, c: string): Promise<void> }).notifyDeliveryFailed(sink.name, job.data.event.id, error.message).catch(() => undefined);
+        },
+        onError: (where, error) => logger.error({ where, err: error }, 'delivery error'),
+      });
+      await delivery.start();
+      cleanups.push(() => delivery!.stop(10_000));
+      logger.info({ sinks: sinks.map((s) => `${s.name} (${s.type})`) }, 'delivery started');
+    }
+
+    let apiAddress: string | undefined;
+    if (roles.has('api')) {
+      const ops = delivery ? new NotificationOps(delivery.queues) : undefined;
+      const app = buildApi({
+        bindings: new BindingService(store, engine),
+        ...(config.api.token ? { token: config.api.token } : {}),
+        ...(ops && delivery ? { notifications: { ops, store, queues: delivery.queues } } : {}),
+      });
+      const listen = parseListen(config.api.listen)!;
+      try {
+        apiAddress = await app.listen({ host: listen.host, port: listen.port });
+      } catch (error) {
+        throw new DxgwError('DXGW_RUN_PORT_IN_USE', `api.listen ${config.api.listen}: ${(error as Error).message}`, { key: 'api.listen' });
+      }
+      cleanups.push(() => app.close());
+      logger.info({ address: apiAddress }, 'api listening');
+    }
+
+    if (options.exitWhenIdle && capture && options.replay) {
+      void capture.replayDone.then(async () => {
+        logger.info(capture!.latest ?? {}, 'replay finished; waiting for deliveries');
+        while (delivery && !(await delivery.idle())) await new Promise((r) => setTimeout(r, 200));
+        finish(0);
+      });
+    }
+    return { redisUrl, apiAddress, stop, finished };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

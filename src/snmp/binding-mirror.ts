@@ -1,0 +1,224 @@
+/**
+ * The SNMP agent's in-process copy of the binding table and statistics, kept in step with
+ * the lease store (docs/snmp.md "Consistency model"):
+ *
+ * 1. start: note where the outbox ends, then load every binding (store.list()). Events
+ *    committed between the two are seen again below; re-applying them is harmless.
+ * 2. every `pollMs`: read the outbox after our position and re-read each (vr, ip) it names
+ *    with store.get — the row becomes whatever the store holds now (or goes away). Events
+ *    are a change signal, not the data, so a missed or repeated one cannot corrupt a row.
+ * 3. bindings that change without events (bound/denied ones: created, renewed, expired
+ *    before activation) are caught by a resync (store.list(), applied as a diff) once the
+ *    store's counters show activity, at most every `resyncMs`.
+ *
+ * All store reads and row updates run one at a time (a promise chain), so an older read
+ * never overwrites a newer one.
+ */
+import type { Binding, BindingState } from '../leases/binding.js';
+import type { LeaseStore } from '../leases/store.js';
+import { rowFromBinding, rowIndex, indexKey, type BindingRow } from './binding-row.js';
+import { scanOutboxTail, type OutboxTail } from './outbox-tail.js';
+import { SortedRows } from './sorted-rows.js';
+
+export interface BindingMirrorOptions {
+  /** How often to follow the outbox and read the counters (default 1000 ms). */
+  pollMs?: number;
+  /** Least time between two full resyncs (default 30 s). */
+  resyncMs?: number;
+  /** Outbox entries read per round trip (default 1000). */
+  batch?: number;
+  /** Where the outbox ends now (default: page through it; see redisOutboxTail). */
+  outboxTail?: OutboxTail;
+  onError?: (error: unknown) => void;
+  clock?: () => number;
+}
+
+/** Above this many inserts + deletes, a resync rebuilds the index with one sort instead of splicing. */
+const REBUILD_THRESHOLD = 2000;
+
+export class BindingMirror {
+  readonly rows = new SortedRows();
+  readonly byState: Record<BindingState, number> = { bound: 0, active: 0, denied: 0 };
+  /** Statistics counters of the store as last read. */
+  counters: Record<string, number> = {};
+  /** Bindings the MIB cannot index (virtual router name longer than 64 bytes). */
+  unindexable = 0;
+  /** Wall time of the last completed load or resync, and how long the start-up load took. */
+  lastResyncAt = 0;
+  loadMs = 0;
+  readonly clock: () => number;
+
+  private position = '0';
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = true;
+  private countersAtResync = '';
+  private readonly pollMs: number;
+  private readonly resyncMs: number;
+  private readonly batch: number;
+  private readonly outboxTail: OutboxTail;
+
+  constructor(
+    private readonly store: LeaseStore,
+    private readonly options: BindingMirrorOptions = {},
+  ) {
+    this.pollMs = options.pollMs ?? 1000;
+    this.resyncMs = options.resyncMs ?? 30_000;
+    this.batch = options.batch ?? 1000;
+    this.outboxTail = options.outboxTail ?? scanOutboxTail(store);
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** Outbox position the mirror has applied up to. */
+  get outboxPosition(): string {
+    return this.position;
+  }
+
+  /** Loads everything, then follows the store in the background until stop(). */
+  async start(): Promise<void> {
+    const started = performance.now();
+    await this.serial(async () => {
+      this.position = await this.outboxTail();
+      this.load(await this.store.list());
+      this.counters = await this.store.counters();
+      this.countersAtResync = JSON.stringify(this.counters);
+    });
+    this.loadMs = performance.now() - started;
+    this.stopped = false;
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.chain.catch(() => undefined);
+  }
+
+  /** One round of following (also what the timer runs); resolves when applied. */
+  sync(): Promise<void> {
+    return this.serial(async () => {
+      await this.followOutbox();
+      this.counters = await this.store.counters();
+      const snapshot = JSON.stringify(this.counters);
+      if (snapshot !== this.countersAtResync && this.clock() - this.lastResyncAt >= this.resyncMs) {
+        this.countersAtResync = snapshot;
+        this.applyDiff(await this.store.list());
+      }
+    });
+  }
+
+  /** A full resync now (tests, and operators through a future admin command). */
+  resync(): Promise<void> {
+    return this.serial(async () => {
+      this.countersAtResync = JSON.stringify((this.counters = await this.store.counters()));
+      this.applyDiff(await this.store.list());
+    });
+  }
+
+  /** Re-reads one binding now (after an SNMP destroy: the manager reads its own write). */
+  refresh(vr: string, ip: string): Promise<void> {
+    return this.serial(async () => this.apply(vr, ip, await this.store.get(vr, ip)));
+  }
+
+  /** Puts a binding straight in (benchmarks, tests without a store round trip). */
+  put(binding: Binding): void {
+    this.apply(binding.vr, binding.ip, binding);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.sync()
+        .catch((error: unknown) => this.options.onError?.(error))
+        .finally(() => this.schedule());
+    }, this.pollMs);
+    this.timer.unref();
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async followOutbox(): Promise<void> {
+    for (;;) {
+      const entries = await this.store.readOutbox(this.position, this.batch);
+      if (entries.length === 0) return;
+      const touched = new Map<string, { vr: string; ip: string }>();
+      for (const { event } of entries) touched.set(`${event.subscriber.vr}|${event.subscriber.ip}`, event.subscriber);
+      const targets = [...touched.values()];
+      const current = await Promise.all(targets.map((t) => this.store.get(t.vr, t.ip)));
+      targets.forEach((t, i) => this.apply(t.vr, t.ip, current[i]));
+      this.position = entries[entries.length - 1]!.position;
+      if (entries.length < this.batch) return;
+    }
+  }
+
+  private apply(vr: string, ip: string, binding: Binding | undefined): void {
+    if (binding) {
+      const row = rowFromBinding(binding);
+      if (row) this.upsert(row);
+      return;
+    }
+    const index = rowIndex(vr, ip);
+    if (index) this.remove(indexKey(index));
+  }
+
+  private upsert(row: BindingRow): void {
+    const old = this.rows.upsert(row);
+    if (old) this.byState[old.state]--;
+    this.byState[row.state]++;
+  }
+
+  private remove(key: string): void {
+    const old = this.rows.delete(key);
+    if (old) this.byState[old.state]--;
+  }
+
+  private load(bindings: Binding[]): void {
+    const rows: BindingRow[] = [];
+    let unindexable = 0;
+    for (const b of bindings) {
+      const row = rowFromBinding(b);
+      if (row) rows.push(row);
+      else unindexable++;
+    }
+    this.rows.replaceAll(rows);
+    this.unindexable = unindexable;
+    this.recount();
+    this.lastResyncAt = this.clock();
+  }
+
+  /** A resync: small changes are applied row by row; many at once rebuild the index. */
+  private applyDiff(bindings: Binding[]): void {
+    const fresh = new Map<string, BindingRow>();
+    let unindexable = 0;
+    for (const b of bindings) {
+      const row = rowFromBinding(b);
+      if (row) fresh.set(row.key, row);
+      else unindexable++;
+    }
+    const gone = this.rows.values().filter((r) => !fresh.has(r.key)).map((r) => r.key);
+    let added = 0;
+    for (const key of fresh.keys()) if (!this.rows.get(key)) added++;
+    if (gone.length + added > REBUILD_THRESHOLD) {
+      this.rows.replaceAll(fresh.values());
+      this.recount();
+    } else {
+      for (const key of gone) this.remove(key);
+      for (const row of fresh.values()) {
+        const old = this.rows.get(row.key);
+        if (!old || old.rev !== row.rev || old.sessionId !== row.sessionId) this.upsert(row);
+      }
+    }
+    this.unindexable = unindexable;
+    this.lastResyncAt = this.clock();
+  }
+
+  private recount(): void {
+    this.byState.bound = this.byState.active = this.byState.denied = 0;
+    for (const row of this.rows.values()) this.byState[row.state]++;
+  }
+}
