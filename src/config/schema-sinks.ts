@@ -34,6 +34,11 @@ export const radiusSink = z.strictObject({
   nasIp: ipv4,
   /** Interim-Update on every renewal. */
   interim: z.boolean().default(true),
+  /** Wait for each Accounting-Response, and retransmissions per server before failing over. */
+  timeoutMs: z.number().int().min(100).max(60_000).default(3000),
+  retries: z.number().int().min(0).max(10).default(2),
+  /** Accounting-On when delivery starts and Accounting-Off when it stops (docs/radius.md: they end every session of this NAS at the server). */
+  accountingOnOff: z.boolean().default(true),
 });
 
 const snmpTarget = z

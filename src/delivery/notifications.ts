@@ -103,7 +103,9 @@ export class NotificationOps {
     let n = 0;
     for (const name of sink ? [sink] : this.sinks) {
       for (;;) {
-        const failed = await this.queue(name).getJobs(['failed'], 0, 499);
+        // Oldest failure first: within a subscriber, an earlier event always failed before a
+        // later one (the order gate), so its retry is queued first and the later one waits.
+        const failed = await this.queue(name).getJobs(['failed'], 0, 499, true);
         if (failed.length === 0) break;
         for (const job of failed) {
           if (!job) continue;

@@ -44,7 +44,11 @@ export function createSinkWorker(options: SinkWorkerOptions): SinkWorker {
         await sink.deliver(job.data.event, { attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? retry.attempts, signal: shutdown.signal });
       } catch (error) {
         if (error instanceof PermanentDeliveryError) throw new UnrecoverableError(`${error.code}: ${error.message}`);
-        if (error instanceof RetryableDeliveryError) throw error;
+        if (error instanceof RetryableDeliveryError) {
+          // BullMQ keeps the message as the job's last error: lead with the stable code.
+          if (!error.message.startsWith(error.code)) error.message = `${error.code}: ${error.message}`;
+          throw error;
+        }
         // Unknown failures are retried: a bug in a sink must not lose notifications.
         throw error instanceof Error ? error : new Error(String(error));
       }

@@ -11,7 +11,7 @@ export function buildSinks(config: DxgwConfig): Sink[] {
       case 'http':
         return new HttpSink(sink);
       case 'radius':
-        return new RadiusSink(sink);
+        return new RadiusSink(sink, { timeoutMs: sink.timeoutMs, retries: sink.retries, accountingOnOff: sink.accountingOnOff });
       case 'snmp':
         return new SnmpNotificationSink(sink, { users: config.snmp.users, site: config.site });
     }
