@@ -3,8 +3,9 @@
 // runs one.
 import { benchDecode } from './decode.mjs';
 import { benchLeases } from './leases.mjs';
+import { benchNotifications } from './notifications.mjs';
 
-const benches = { decode: benchDecode, leases: benchLeases };
+const benches = { decode: benchDecode, leases: benchLeases, notifications: benchNotifications };
 const only = process.argv[2];
 if (only && !benches[only]) {
   console.error(`unknown benchmark ${only}; one of: ${Object.keys(benches).join(', ')}`);
