@@ -14,6 +14,9 @@ const NO_OID: Oid = [0, 0];
 export interface EncodableVarbind {
   /** The OID as sub-identifiers; when absent, `oid` is parsed. */
   parts?: Oid;
+  /** Or as a prefix plus an index whose sub-identifiers are char codes (table rows: no array per varbind). */
+  prefix?: Oid;
+  key?: string;
   oid?: string;
   type: number;
   value: unknown;
@@ -74,67 +77,100 @@ function writeBytesOf(n: number, size: number): void {
   for (let i = size - 1; i >= 0; i--) scratch[at++] = i >= 4 ? 0 : (n >>> (8 * i)) & 0xff;
 }
 
-type Value = { tag: number; size: number; write: () => void };
+function octetsOf(value: unknown): Buffer {
+  return Buffer.isBuffer(value) ? value : Buffer.from(typeof value === 'string' ? value : '', 'utf8');
+}
 
-function valueOf(type: number, value: unknown): Value {
+/** Content size of a value; writeValue() then writes tag, length and content. */
+function valueSize(type: number, value: unknown): number {
   switch (type) {
-    case T.Integer: {
-      const n = Number(value) | 0;
-      const size = intSize(n);
-      return { tag: type, size, write: () => writeBytesOf(n, size) };
-    }
+    case T.Integer:
+      return intSize(Number(value) | 0);
     case T.Counter32:
     case T.Gauge32:
-    case T.TimeTicks: {
-      const u = Number(value) >>> 0;
-      const size = uintSize(u);
-      return { tag: type, size, write: () => writeBytesOf(u, size) };
-    }
+    case T.TimeTicks:
+      return uintSize(Number(value) >>> 0);
     case T.OctetString:
     case T.Counter64:
-    case 0x44: {
-      // Opaque too
-      const bytes = Buffer.isBuffer(value) ? value : Buffer.from(typeof value === 'string' ? value : '', 'utf8');
-      return { tag: type, size: bytes.length, write: () => void (at += bytes.copy(scratch, at)) };
-    }
+    case 0x44: // Opaque
+      return octetsOf(value).length;
+    case T.IpAddress:
+      return 4;
+    case T.Oid:
+      return oidContentSize(tryParseOid(value) ?? NO_OID);
+    case 0x01: // Boolean (only ever echoed back in a SET response)
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+function writeValue(type: number, value: unknown, size: number): void {
+  switch (type) {
+    case T.Integer:
+      scratch[at++] = type;
+      writeLength(size);
+      return writeBytesOf(Number(value) | 0, size);
+    case T.Counter32:
+    case T.Gauge32:
+    case T.TimeTicks:
+      scratch[at++] = type;
+      writeLength(size);
+      return writeBytesOf(Number(value) >>> 0, size);
+    case T.OctetString:
+    case T.Counter64:
+    case 0x44:
+      scratch[at++] = type;
+      writeLength(size);
+      at += octetsOf(value).copy(scratch, at);
+      return;
     case T.IpAddress: {
       const octets = String(value).split('.');
-      return { tag: type, size: 4, write: () => octets.slice(0, 4).forEach((o) => (scratch[at++] = Number(o) & 0xff)) };
+      scratch[at++] = type;
+      writeLength(4);
+      for (let i = 0; i < 4; i++) scratch[at++] = Number(octets[i] ?? 0) & 0xff;
+      return;
     }
-    case T.Oid: {
-      const oid = tryParseOid(value) ?? NO_OID;
-      const size = oidContentSize(oid);
-      return { tag: OID_TAG, size, write: () => writeOid(oid, size) };
-    }
-    case 0x01: // Boolean (only ever echoed back in a SET response)
-      return { tag: type, size: 1, write: () => void (scratch[at++] = value ? 0xff : 0) };
+    case T.Oid:
+      return writeOid(tryParseOid(value) ?? NO_OID, size);
+    case 0x01:
+      scratch[at++] = type;
+      writeLength(1);
+      scratch[at++] = value ? 0xff : 0;
+      return;
     case T.NoSuchObject:
     case T.NoSuchInstance:
     case T.EndOfMibView:
-      return { tag: type, size: 0, write: () => {} };
+      scratch[at++] = type;
+      scratch[at++] = 0;
+      return;
     default:
-      return { tag: T.Null, size: 0, write: () => {} };
+      scratch[at++] = T.Null;
+      scratch[at++] = 0;
   }
+}
+
+function keyedOidSize(prefix: Oid, key: string): number {
+  let n = oidContentSize(prefix);
+  for (let i = 0; i < key.length; i++) n += subidSize(key.charCodeAt(i));
+  return n;
 }
 
 /** The varbind list as one complete SEQUENCE (tag, length, content), in a fresh Buffer. */
 export function encodeVarbindList(varbinds: readonly EncodableVarbind[]): Buffer {
   at = 0;
   for (const vb of varbinds) {
-    const oid = vb.parts ?? tryParseOid(vb.oid) ?? NO_OID;
-    const oidSize = oidContentSize(oid);
-    const v = valueOf(vb.type, vb.value);
-    const content = 1 + lengthSize(oidSize) + oidSize + 1 + lengthSize(v.size) + v.size;
+    const keyed = vb.prefix !== undefined && vb.key !== undefined;
+    const oid = keyed ? vb.prefix! : (vb.parts ?? tryParseOid(vb.oid) ?? NO_OID);
+    const oidSize = keyed ? keyedOidSize(oid, vb.key!) : oidContentSize(oid);
+    const size = valueSize(vb.type, vb.value);
+    const content = 1 + lengthSize(oidSize) + oidSize + 1 + lengthSize(size) + size;
     ensure(1 + lengthSize(content) + content);
     scratch[at++] = SEQUENCE;
     writeLength(content);
     writeOid(oid, oidSize);
-    if (v.tag === OID_TAG) v.write();
-    else {
-      scratch[at++] = v.tag;
-      writeLength(v.size);
-      v.write();
-    }
+    if (keyed) for (let i = 0; i < vb.key!.length; i++) writeSubid(vb.key!.charCodeAt(i));
+    writeValue(vb.type, vb.value, size);
   }
   const body = at;
   const out = Buffer.allocUnsafe(1 + lengthSize(body) + body);

@@ -2,20 +2,22 @@
  * The SNMP agent's in-process copy of the binding table and statistics, kept in step with
  * the lease store (docs/snmp.md "Consistency model"):
  *
- * 1. start: note where the outbox ends, then load every binding (store.list()). Events
- *    committed between the two are seen again below; re-applying them is harmless.
+ * 1. start: note where the outbox ends, then load every binding (store.list(), or page by
+ *    page with redisBindingPages). Events committed between the two are seen again below;
+ *    re-applying them is harmless.
  * 2. every `pollMs`: read the outbox after our position and re-read each (vr, ip) it names
  *    with store.get — the row becomes whatever the store holds now (or goes away). Events
  *    are a change signal, not the data, so a missed or repeated one cannot corrupt a row.
  * 3. bindings that change without events (bound/denied ones: created, renewed, expired
- *    before activation) are caught by a resync (store.list(), applied as a diff) once the
- *    store's counters show activity, at most every `resyncMs`.
+ *    before activation) are caught by a resync (everything read again, applied as a diff)
+ *    once the store's counters show activity, at most every `resyncMs`.
  *
  * All store reads and row updates run one at a time (a promise chain), so an older read
  * never overwrites a newer one.
  */
 import type { Binding, BindingState } from '../leases/binding.js';
 import type { LeaseStore } from '../leases/store.js';
+import { listPages, type BindingPages } from './binding-pages.js';
 import { rowFromBinding, rowIndex, indexKey, type BindingRow } from './binding-row.js';
 import { scanOutboxTail, type OutboxTail } from './outbox-tail.js';
 import { SortedRows } from './sorted-rows.js';
@@ -29,6 +31,8 @@ export interface BindingMirrorOptions {
   batch?: number;
   /** Where the outbox ends now (default: page through it; see redisOutboxTail). */
   outboxTail?: OutboxTail;
+  /** Where a load or resync reads bindings (default: store.list(); see redisBindingPages). */
+  pages?: BindingPages;
   onError?: (error: unknown) => void;
   clock?: () => number;
 }
@@ -57,6 +61,7 @@ export class BindingMirror {
   private readonly resyncMs: number;
   private readonly batch: number;
   private readonly outboxTail: OutboxTail;
+  private readonly pages: BindingPages;
 
   constructor(
     private readonly store: LeaseStore,
@@ -66,6 +71,7 @@ export class BindingMirror {
     this.resyncMs = options.resyncMs ?? 30_000;
     this.batch = options.batch ?? 1000;
     this.outboxTail = options.outboxTail ?? scanOutboxTail(store);
+    this.pages = options.pages ?? listPages(store);
     this.clock = options.clock ?? Date.now;
   }
 
@@ -79,7 +85,9 @@ export class BindingMirror {
     const started = performance.now();
     await this.serial(async () => {
       this.position = await this.outboxTail();
-      this.load(await this.store.list());
+      this.rows.replaceAll(await this.readAll());
+      this.recount();
+      this.lastResyncAt = this.clock();
       this.counters = await this.store.counters();
       this.countersAtResync = JSON.stringify(this.counters);
     });
@@ -103,7 +111,7 @@ export class BindingMirror {
       const snapshot = JSON.stringify(this.counters);
       if (snapshot !== this.countersAtResync && this.clock() - this.lastResyncAt >= this.resyncMs) {
         this.countersAtResync = snapshot;
-        this.applyDiff(await this.store.list());
+        this.applyDiff(await this.readAll());
       }
     });
   }
@@ -112,7 +120,7 @@ export class BindingMirror {
   resync(): Promise<void> {
     return this.serial(async () => {
       this.countersAtResync = JSON.stringify((this.counters = await this.store.counters()));
-      this.applyDiff(await this.store.list());
+      this.applyDiff(await this.readAll());
     });
   }
 
@@ -177,34 +185,28 @@ export class BindingMirror {
     if (old) this.byState[old.state]--;
   }
 
-  private load(bindings: Binding[]): void {
-    const rows: BindingRow[] = [];
+  /** Every binding as a row, keyed by index; the pages' Binding objects are dropped as we go. */
+  private async readAll(): Promise<Map<string, BindingRow>> {
+    const fresh = new Map<string, BindingRow>();
     let unindexable = 0;
-    for (const b of bindings) {
-      const row = rowFromBinding(b);
-      if (row) rows.push(row);
-      else unindexable++;
+    for await (const page of this.pages()) {
+      for (const b of page) {
+        const row = rowFromBinding(b);
+        if (row) fresh.set(row.key, row);
+        else unindexable++;
+      }
     }
-    this.rows.replaceAll(rows);
     this.unindexable = unindexable;
-    this.recount();
-    this.lastResyncAt = this.clock();
+    return fresh;
   }
 
   /** A resync: small changes are applied row by row; many at once rebuild the index. */
-  private applyDiff(bindings: Binding[]): void {
-    const fresh = new Map<string, BindingRow>();
-    let unindexable = 0;
-    for (const b of bindings) {
-      const row = rowFromBinding(b);
-      if (row) fresh.set(row.key, row);
-      else unindexable++;
-    }
+  private applyDiff(fresh: Map<string, BindingRow>): void {
     const gone = this.rows.values().filter((r) => !fresh.has(r.key)).map((r) => r.key);
     let added = 0;
     for (const key of fresh.keys()) if (!this.rows.get(key)) added++;
     if (gone.length + added > REBUILD_THRESHOLD) {
-      this.rows.replaceAll(fresh.values());
+      this.rows.replaceAll(fresh);
       this.recount();
     } else {
       for (const key of gone) this.remove(key);
@@ -213,7 +215,6 @@ export class BindingMirror {
         if (!old || old.rev !== row.rev || old.sessionId !== row.sessionId) this.upsert(row);
       }
     }
-    this.unindexable = unindexable;
     this.lastResyncAt = this.clock();
   }
 

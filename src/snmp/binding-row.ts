@@ -10,8 +10,6 @@ import { ipIndex, stringIndex, type Oid } from './oid.js';
 
 export interface BindingRow {
   readonly key: string;
-  /** The index in dotted form, appended to a column's OID. */
-  readonly suffix: string;
   readonly vr: string;
   readonly ip: string;
   readonly sessionId: string;
@@ -58,7 +56,6 @@ export function rowFromBinding(b: Binding): BindingRow | undefined {
   if (!index) return undefined;
   return {
     key: indexKey(index),
-    suffix: index.join('.'),
     vr: b.vr,
     ip: b.ip,
     sessionId: b.sessionId,

@@ -5,6 +5,7 @@
  * dxgw replaces on its agent instance. Transport, BER, communities and USM stay net-snmp's.
  */
 import type { Socket, RemoteInfo } from 'node:dgram';
+import type { EncodableVarbind } from './ber.js';
 
 export interface RequestVarbind {
   oid: string;
@@ -23,7 +24,8 @@ export interface RequestPdu {
 }
 
 export interface ResponsePdu {
-  varbinds: RequestVarbind[];
+  /** Encoded by ber.ts, not by net-snmp (see request-handler.ts). */
+  varbinds: EncodableVarbind[];
   errorStatus?: number;
   errorIndex?: number;
 }

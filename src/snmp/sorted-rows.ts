@@ -8,7 +8,7 @@ import type { BindingRow } from './binding-row.js';
 
 export class SortedRows {
   private rows: BindingRow[] = [];
-  private readonly byKey = new Map<string, BindingRow>();
+  private byKey = new Map<string, BindingRow>();
 
   get size(): number {
     return this.rows.length;
@@ -56,10 +56,9 @@ export class SortedRows {
     return old;
   }
 
-  /** Replaces everything (start-up load, resync with many changes): one sort. */
-  replaceAll(rows: Iterable<BindingRow>): void {
-    this.byKey.clear();
-    for (const row of rows) this.byKey.set(row.key, row);
+  /** Replaces everything (start-up load, resync with many changes): one sort. A Map by key is adopted as is. */
+  replaceAll(rows: Iterable<BindingRow> | Map<string, BindingRow>): void {
+    this.byKey = rows instanceof Map ? rows : new Map([...rows].map((r) => [r.key, r] as const));
     this.rows = [...this.byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 

@@ -54,11 +54,30 @@ export function counter64Bytes(n: number | bigint): Buffer {
   return Buffer.from(bytes);
 }
 
-/** "02:00:00:0b:01" (dxgw's printed form of MACs, client ids, option 82) → bytes. */
+/** "02:00:00:0b:01" (dxgw's printed form of MACs, client ids, option 82) → bytes; junk → empty. */
 export function hexBytes(colonHex: string | null | undefined): Buffer {
-  if (!colonHex) return Buffer.alloc(0);
-  const plain = colonHex.replace(/:/g, '');
-  return /^(?:[0-9a-fA-F]{2})*$/.test(plain) ? Buffer.from(plain, 'hex').subarray(0, 255) : Buffer.alloc(0);
+  if (!colonHex) return EMPTY;
+  // Pairs of hex digits, each pair but the last followed by ':' (or nothing: plain hex).
+  const colons = colonHex.length > 2 && colonHex[2] === ':';
+  const n = colons ? (colonHex.length + 1) / 3 : colonHex.length / 2;
+  if (!Number.isInteger(n) || n > 255) return EMPTY;
+  const out = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) {
+    const at = colons ? i * 3 : i * 2;
+    const hi = HEX_VALUE[colonHex.charCodeAt(at)] ?? -1;
+    const lo = HEX_VALUE[colonHex.charCodeAt(at + 1)] ?? -1;
+    if (hi < 0 || lo < 0 || (colons && i < n - 1 && colonHex[at + 2] !== ':')) return EMPTY;
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+const EMPTY = Buffer.alloc(0);
+const HEX_VALUE: number[] = [];
+for (let c = 0; c < 128; c++) HEX_VALUE[c] = -1;
+for (let d = 0; d < 16; d++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(d)] = d;
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(d)] = d;
 }
 
 /** SNMPv2-TC DateAndTime in UTC (11 octets, with the '+0:0' zone). */

@@ -9,7 +9,7 @@ import type { BindingFilter } from '../../leases/store.js';
 import type { BindingMirror } from '../binding-mirror.js';
 import { indexKey, searchKey, type BindingRow } from '../binding-row.js';
 import { BindingColumn, BindingStateValue, Oids, RowStatusValue } from '../mib.js';
-import { compareOids, formatOid, readIpIndex, readStringIndex, startsWith, type Oid } from '../oid.js';
+import { compareOids, readIpIndex, readStringIndex, startsWith, type Oid } from '../oid.js';
 import { dateAndTime, hexBytes, integer, ipAddress, octets, T, text, unsigned32, type SnmpValue } from '../values.js';
 import type { Instance, MibRegion, SetCheck } from './region.js';
 
@@ -19,13 +19,14 @@ export interface BindingClearer {
 }
 
 const COLUMNS = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14] as const;
+/** Column position, row position, and the row (to notice the rows changed under the cursor). */
+type Cursor = { c: number; at: number; row: BindingRow };
 const FOREVER = 0xffffffff;
 const E = snmp.ErrorStatus;
 
 export class BindingTableRegion implements MibRegion {
   readonly prefix: Oid = Oids.bindingEntry;
   private readonly columnOids = COLUMNS.map((c) => [...Oids.bindingEntry, c]);
-  private readonly columnTexts = this.columnOids.map(formatOid);
 
   constructor(
     private readonly mirror: BindingMirror,
@@ -62,9 +63,21 @@ export class BindingTableRegion implements MibRegion {
       if (COLUMNS[c]! < column) continue;
       const at = COLUMNS[c] === column ? rows.upperBound(key) : 0;
       const row = rows.at(at);
-      if (row) return this.instance(c, row, now);
+      if (row) return this.instance(c, at, row, now);
     }
     return undefined;
+  }
+
+  /** Same column, next row; past the last row, the next column's first. */
+  nextAfter(previous: Instance): Instance | undefined {
+    const cursor = previous.cursor as Cursor | undefined;
+    const rows = this.mirror.rows;
+    if (!cursor || rows.at(cursor.at) !== cursor.row) return this.next(previous.oid);
+    const now = this.mirror.clock();
+    const row = rows.at(cursor.at + 1);
+    if (row) return this.instance(cursor.c, cursor.at + 1, row, now);
+    const first = rows.at(0);
+    return first && cursor.c + 1 < COLUMNS.length ? this.instance(cursor.c + 1, 0, first, now) : undefined;
   }
 
   checkSet(oid: Oid, type: number, value: unknown): SetCheck {
@@ -87,10 +100,8 @@ export class BindingTableRegion implements MibRegion {
     };
   }
 
-  private instance(c: number, row: BindingRow, now: number): Instance {
-    const oid = this.columnOids[c]!.slice();
-    for (let i = 0; i < row.key.length; i++) oid.push(row.key.charCodeAt(i));
-    return { oid, text: `${this.columnTexts[c]}.${row.suffix}`, value: this.value(COLUMNS[c]!, row, now) };
+  private instance(c: number, at: number, row: BindingRow, now: number): Instance {
+    return new RowInstance(this.columnOids[c]!, row.key, this.value(COLUMNS[c]!, row, now), { c, at, row });
   }
 
   private value(column: number, row: BindingRow, now: number): SnmpValue {
@@ -121,5 +132,26 @@ export class BindingTableRegion implements MibRegion {
       default:
         return integer(RowStatusValue.active);
     }
+  }
+}
+
+/** A cell: its OID array is built only if something asks (a walk's encoder uses prefix + key). */
+class RowInstance implements Instance {
+  private full: Oid | undefined;
+
+  constructor(
+    readonly prefix: Oid,
+    readonly key: string,
+    readonly value: SnmpValue,
+    readonly cursor: Cursor,
+  ) {}
+
+  get oid(): Oid {
+    if (!this.full) {
+      const oid = this.prefix.slice();
+      for (let i = 0; i < this.key.length; i++) oid.push(this.key.charCodeAt(i));
+      this.full = oid;
+    }
+    return this.full;
   }
 }

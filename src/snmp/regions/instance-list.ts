@@ -2,7 +2,7 @@
  * A small region from a list of instances (scalars, short tables), sorted once when built.
  * Statistics, the sink table and the system group rebuild theirs when their data changes.
  */
-import { compareOids, formatOid, type Oid } from '../oid.js';
+import { compareOids, type Oid } from '../oid.js';
 import type { SnmpValue } from '../values.js';
 import type { Instance } from './region.js';
 
@@ -13,12 +13,10 @@ export interface InstanceEntry {
 }
 
 export class InstanceList {
-  private readonly entries: Array<{ oid: Oid; text: string; value: InstanceEntry['value'] }>;
+  private readonly entries: InstanceEntry[];
 
   constructor(entries: InstanceEntry[]) {
-    this.entries = entries
-      .map((e) => ({ oid: e.oid, text: formatOid(e.oid), value: e.value }))
-      .sort((a, b) => compareOids(a.oid, b.oid));
+    this.entries = [...entries].sort((a, b) => compareOids(a.oid, b.oid));
   }
 
   get(oid: Oid): SnmpValue | undefined {
@@ -31,7 +29,7 @@ export class InstanceList {
     let i = this.lowerBound(oid);
     if (this.entries[i] && compareOids(this.entries[i]!.oid, oid) === 0) i++;
     const e = this.entries[i];
-    return e && { oid: e.oid, text: e.text, value: resolve(e.value) };
+    return e && { oid: e.oid, value: resolve(e.value) };
   }
 
   private lowerBound(oid: Oid): number {

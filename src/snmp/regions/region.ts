@@ -7,10 +7,14 @@ import type { Oid } from '../oid.js';
 import type { SnmpValue } from '../values.js';
 
 export interface Instance {
-  oid: Oid;
-  /** `oid` in dotted form, as the response carries it. */
-  text: string;
+  /** May be computed on first access (table rows): read it only when needed. */
+  readonly oid: Oid;
   value: SnmpValue;
+  /** Table rows: the OID as column prefix + index char codes, which the encoder writes without `oid`. */
+  prefix?: Oid;
+  key?: string;
+  /** Where the region found it, so the next step of a GETBULK needs no search. */
+  cursor?: unknown;
 }
 
 /** What a SET on one varbind would do: an SNMP error status, or the change to make. */
@@ -23,6 +27,11 @@ export interface MibRegion {
   get(oid: Oid): SnmpValue | undefined;
   /** The first instance of this region whose OID is greater than `oid` (which may lie before the region). */
   next(oid: Oid): Instance | undefined;
+  /**
+   * The instance after `previous` (which this region returned during the same request):
+   * a GETBULK's next repetition without searching again. Optional.
+   */
+  nextAfter?(previous: Instance): Instance | undefined;
   /** Regions with writable objects check (and later commit) SETs; the rest are read-only. */
   checkSet?(oid: Oid, type: number, value: unknown): SetCheck;
 }
