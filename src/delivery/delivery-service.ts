@@ -29,8 +29,16 @@ export function openQueues(site: string, redisUrl: string, sinkNames: string[]):
   return new Map(sinkNames.map((name) => [name, new Queue<NotificationJobData>(QUEUE_NAME, { connection, prefix: queuePrefix(site, name) })]));
 }
 
+export interface SinkActivity {
+  delivered: number;
+  lastErrorTime: number | null;
+  lastError: string | null;
+}
+
 export class DeliveryService {
   readonly queues: Map<string, Queue<NotificationJobData>>;
+  /** Deliveries and the last failure per sink, as seen by this process. */
+  readonly activity = new Map<string, SinkActivity>();
   readonly bridge: Bridge;
   private readonly workers: SinkWorker[] = [];
   private readonly bridgeRedis: Redis;
@@ -64,12 +72,33 @@ export class DeliveryService {
         ...(this.options.concurrency !== undefined ? { concurrency: this.options.concurrency } : {}),
         ...(this.options.parkMs !== undefined ? { parkMs: this.options.parkMs } : {}),
         onGaveUp: (job, error) => this.options.onGaveUp?.(sink, job, error),
-        onDelivered: (_job, latency) => this.options.onDelivered?.(sink, latency),
+        onDelivered: (_job, latency) => {
+          this.activityOf(sink.name).delivered++;
+          this.options.onDelivered?.(sink, latency);
+        },
+        onAttemptFailed: (_job, error) => Object.assign(this.activityOf(sink.name), { lastErrorTime: Date.now(), lastError: error.message }),
       });
       worker.worker.on('error', (error) => this.options.onError?.(`worker ${sink.name}`, error));
       this.workers.push(worker);
     }
     this.bridge.start();
+  }
+
+  private activityOf(sink: string): SinkActivity {
+    let a = this.activity.get(sink);
+    if (!a) this.activity.set(sink, (a = { delivered: 0, lastErrorTime: null, lastError: null }));
+    return a;
+  }
+
+  /** Per-sink counters for the SNMP sink table and metrics: queue counts plus this process's activity. */
+  async sinkCounters(): Promise<Array<{ name: string; waiting: number; delayed: number; failed: number; delivered: number; lastErrorTime: number | null; lastError: string | null }>> {
+    const out = [];
+    for (const [name, queue] of this.queues) {
+      const c = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
+      const a = this.activityOf(name);
+      out.push({ name, waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.active ?? 0), delayed: c.delayed ?? 0, failed: c.failed ?? 0, delivered: a.delivered, lastErrorTime: a.lastErrorTime, lastError: a.lastError });
+    }
+    return out;
   }
 
   /** True when every event is in its queues and no job waits, runs or is scheduled. */

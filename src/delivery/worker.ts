@@ -20,6 +20,8 @@ export interface SinkWorkerOptions {
   /** A job failed for good (attempts exhausted or permanent): tell someone (SNMP, logs). */
   onGaveUp?: (job: Job<NotificationJobData>, error: Error) => void;
   onDelivered?: (job: Job<NotificationJobData>, latencyMs: number) => void;
+  /** Any failed attempt, final or not. */
+  onAttemptFailed?: (job: Job<NotificationJobData>, error: Error) => void;
 }
 
 export interface SinkWorker {
@@ -65,6 +67,7 @@ export function createSinkWorker(options: SinkWorkerOptions): SinkWorker {
   worker.on('completed', (job) => options.onDelivered?.(job, Date.now() - Date.parse(job.data.event.time)));
   worker.on('failed', (job, error) => {
     if (!job) return;
+    options.onAttemptFailed?.(job, error);
     const final = error instanceof UnrecoverableError || error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? retry.attempts);
     if (final) options.onGaveUp?.(job, error);
   });

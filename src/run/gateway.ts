@@ -20,8 +20,9 @@ import { engineConfigFrom } from '../subscribers/runtime-config.js';
 import type { CaptureSource } from './capture-messages.js';
 import { startCaptureRole, type CaptureRole } from './capture-role.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis.js';
+import { redisBindingPages, redisOutboxTail, startSnmpAgent } from '../snmp/index.js';
 
-export const ROLES = ['capture', 'delivery', 'api'] as const;
+export const ROLES = ['capture', 'delivery', 'api', 'snmp'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface GatewayOptions {
@@ -138,6 +139,20 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
       cleanups.push(() => app.close());
       logger.info({ address: apiAddress }, 'api listening');
+    }
+
+    if (roles.has('snmp') && config.snmp.enabled) {
+      const agent = await startSnmpAgent({
+        config: config.snmp,
+        site: config.site,
+        store,
+        bindings: new BindingService(store, engine),
+        ...(delivery ? { sinks: { sinks: () => delivery!.sinkCounters() } } : {}),
+        mirrorOptions: { outboxTail: redisOutboxTail(redis, store), pages: redisBindingPages(redis, store) },
+        onError: (error) => logger.warn({ err: error }, 'snmp agent'),
+      });
+      cleanups.push(() => agent.stop());
+      logger.info({ listen: `${agent.address().address}:${agent.address().port}` }, 'snmp agent listening');
     }
 
     if (options.exitWhenIdle && capture && options.replay) {
