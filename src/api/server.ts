@@ -13,6 +13,7 @@ import { BULL_BOARD_PATH, mountBullBoard } from './bull-board.js';
 import type { Queue } from 'bullmq';
 import type { NotificationOps } from '../delivery/notifications.js';
 import type { LeaseStore } from '../leases/store.js';
+import type { GatewayMetrics } from './metrics.js';
 
 export interface ApiOptions {
   bindings: BindingService;
@@ -21,6 +22,9 @@ export interface ApiOptions {
   /** Bearer token; undefined = no authentication (loopback-only listen, enforced by config). */
   token?: string;
   logger?: boolean;
+  metrics?: GatewayMetrics;
+  /** Readiness: Redis reachable. */
+  ready?: () => Promise<boolean>;
 }
 
 /** Bearer token, or HTTP Basic with the token as password (what a browser can send to bull-board). */
@@ -56,6 +60,14 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     });
   }
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const ok = options.ready ? await options.ready().catch(() => false) : true;
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'redis unreachable' });
+  });
+  const metrics = options.metrics;
+  if (metrics) {
+    app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  }
   registerBindingRoutes(app, options.bindings);
   if (options.notifications) {
     registerNotificationRoutes(app, options.notifications.ops, options.notifications.store);

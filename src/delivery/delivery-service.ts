@@ -21,6 +21,7 @@ export interface DeliveryServiceOptions {
   parkMs?: number;
   onGaveUp?: (sink: Sink, job: Job<NotificationJobData>, error: Error) => void;
   onDelivered?: (sink: Sink, latencyMs: number) => void;
+  onAttemptFailed?: (sink: Sink, error: Error) => void;
   onError?: (where: string, error: unknown) => void;
 }
 
@@ -76,7 +77,10 @@ export class DeliveryService {
           this.activityOf(sink.name).delivered++;
           this.options.onDelivered?.(sink, latency);
         },
-        onAttemptFailed: (_job, error) => Object.assign(this.activityOf(sink.name), { lastErrorTime: Date.now(), lastError: error.message }),
+        onAttemptFailed: (_job, error) => {
+          Object.assign(this.activityOf(sink.name), { lastErrorTime: Date.now(), lastError: error.message });
+          this.options.onAttemptFailed?.(sink, error);
+        },
       });
       worker.worker.on('error', (error) => this.options.onError?.(`worker ${sink.name}`, error));
       this.workers.push(worker);

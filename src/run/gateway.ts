@@ -6,6 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { GatewayMetrics } from '../api/metrics.js';
 import { buildApi } from '../api/server.js';
 import { parseListen } from '../config/listen.js';
 import type { DxgwConfig } from '../config/schema.js';
@@ -105,6 +106,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
     let delivery: DeliveryService | undefined;
     const sinks = buildSinks(config);
+    const metrics = new GatewayMetrics({
+      store,
+      ping: async () => (await redis.ping()) === 'PONG',
+      sinkCounters: async () => (delivery ? delivery.sinkCounters() : []),
+      capture: () => capture?.latest,
+    });
     if (roles.has('delivery') && sinks.length > 0) {
       delivery = new DeliveryService({
         site: config.site,
@@ -112,7 +119,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         store,
         sinks,
         retry: config.retry,
+        onDelivered: (sink, latency) => metrics.onDelivered(sink.name, latency),
+        onAttemptFailed: (sink, error) => metrics.onAttemptFailed(sink.name, error.message),
         onGaveUp: (sink, job, error) => {
+          metrics.onGaveUp(sink.name);
           logger.error({ sink: sink.name, job: job.id, error: error.message }, 'notification failed for good; an operator can retry it');
           for (const s of sinks) if ('notifyDeliveryFailed' in s) void (s as unknown as { notifyDeliveryFailed(a: string, b: string, c: string): Promise<void> }).notifyDeliveryFailed(sink.name, job.data.event.id, error.message).catch(() => undefined);
         },
@@ -128,6 +138,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const ops = delivery ? new NotificationOps(delivery.queues) : undefined;
       const app = buildApi({
         bindings: new BindingService(store, engine),
+        metrics,
+        ready: async () => (await redis.ping()) === 'PONG',
         ...(config.api.token ? { token: config.api.token } : {}),
         ...(ops && delivery ? { notifications: { ops, store, queues: delivery.queues } } : {}),
       });

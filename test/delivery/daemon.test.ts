@@ -2,7 +2,8 @@
  * `dxgw run` delivering to a real FreeRADIUS and an HTTP receiver: the fixtures replayed
  * through the whole daemon, SIGKILL mid-delivery, and the bad-input cases of issue 4.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -183,6 +184,14 @@ describe.runIf(requireTool('redis-server') && requireTool('freeradius'))('dxgw r
     const daemon = startDaemon(['--config', path, '--replay', fixture, '--speed', 'max']);
     try {
       await waitFor('failed notifications', () => dxgw(['notifications', 'list', '--state', 'failed', '--sink', 'sae', '--json', '--config', path]).stdout.trim().split('\n').filter(Boolean).length >= 5);
+      // The failures show in the metrics, by sink and stable code.
+      const api = (parse(readFileSync(path, 'utf8')) as { api: { listen: string } }).api.listen;
+      const metrics = await (await fetch(`http://${api}/metrics`)).text();
+      expect(metrics).toMatch(/dxgw_notification_attempts_failed_total\{sink="sae",code="DXGW_HTTP_400"\} [1-9]/);
+      expect(metrics).toMatch(/dxgw_notifications_failed_total\{sink="sae"\} [1-9]/);
+      expect(metrics).toMatch(/dxgw_queue_jobs\{sink="sae",state="failed"\} [1-9]/);
+      expect(metrics).toMatch(/dxgw_redis_up 1/);
+      expect((await fetch(`http://${api}/readyz`)).status).toBe(200);
       receiver.behave(() => ({ status: 200 }));
       const retry = dxgw(['notifications', 'retry', '--all', '--sink', 'sae', '--config', path]);
       expect(retry.stdout).toMatch(/retrying 5 notification/);

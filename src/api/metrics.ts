@@ -1,0 +1,93 @@
+/**
+ * Prometheus metrics (prom-client): delivery per sink (delivered, failed attempts by error
+ * code, given up, latency), queue depths, capture frames and drops, the engine's and
+ * decoder's counters from the store, and Redis health. Gauges are read at scrape time.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { LeaseStore } from '../leases/store.js';
+
+export interface MetricsSources {
+  store: LeaseStore;
+  ping: () => Promise<boolean>;
+  sinkCounters?: () => Promise<Array<{ name: string; waiting: number; delayed: number; failed: number }>>;
+  capture?: () => { frames: number; captureDrops: number } | undefined;
+}
+
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly delivered = new Counter({ name: 'dxgw_notifications_delivered_total', help: 'Notifications delivered, by sink', labelNames: ['sink'], registers: [this.registry] });
+  private readonly attemptFailed = new Counter({ name: 'dxgw_notification_attempts_failed_total', help: 'Failed delivery attempts, by sink and error code', labelNames: ['sink', 'code'], registers: [this.registry] });
+  private readonly gaveUp = new Counter({ name: 'dxgw_notifications_failed_total', help: 'Notifications given up on (waiting for an operator), by sink', labelNames: ['sink'], registers: [this.registry] });
+  private readonly latency = new Histogram({
+    name: 'dxgw_notification_latency_seconds',
+    help: 'From the event to its delivery, by sink',
+    labelNames: ['sink'],
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600, 3600],
+    registers: [this.registry],
+  });
+
+  constructor(sources: MetricsSources) {
+    const { store } = sources;
+    new Gauge({
+      name: 'dxgw_redis_up',
+      help: '1 when Redis answers PING',
+      registers: [this.registry],
+      async collect() {
+        this.set((await sources.ping()) ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'dxgw_store_counter',
+      help: 'Statistics kept in the lease store: engine transitions, deletions by reason, conflicts, DHCP messages by type, decode errors (see docs/snmp.md for the names)',
+      labelNames: ['name'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [name, value] of Object.entries(await store.counters().catch(() => ({})))) this.set({ name }, value);
+      },
+    });
+    new Gauge({
+      name: 'dxgw_queue_jobs',
+      help: 'Notification jobs by sink and state',
+      labelNames: ['sink', 'state'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const s of (await sources.sinkCounters?.().catch(() => [])) ?? []) {
+          this.set({ sink: s.name, state: 'waiting' }, s.waiting);
+          this.set({ sink: s.name, state: 'delayed' }, s.delayed);
+          this.set({ sink: s.name, state: 'failed' }, s.failed);
+        }
+      },
+    });
+    new Gauge({
+      name: 'dxgw_capture_frames',
+      help: 'Frames read by the capture role since it started',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.capture?.()?.frames ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'dxgw_capture_drops',
+      help: 'Frames libpcap dropped (kernel buffer full, or interface drops)',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.capture?.()?.captureDrops ?? 0);
+      },
+    });
+  }
+
+  onDelivered(sink: string, latencyMs: number): void {
+    this.delivered.inc({ sink });
+    this.latency.observe({ sink }, Math.max(0, latencyMs) / 1000);
+  }
+
+  onAttemptFailed(sink: string, message: string): void {
+    this.attemptFailed.inc({ sink, code: /^(DXGW_[A-Z0-9_]+|SNMP_[A-Z_]+)/.exec(message)?.[1] ?? 'OTHER' });
+  }
+
+  onGaveUp(sink: string): void {
+    this.gaveUp.inc({ sink });
+  }
+}
