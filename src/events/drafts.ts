@@ -41,6 +41,10 @@ export function renewalEvents(b: Binding, time: number): EventDraft[] {
   return [draft('address-renewed', b, time, null)];
 }
 
+export function changeEvents(b: Binding, time: number): EventDraft[] {
+  return [draft('interface-changed', b, time, null)];
+}
+
 /** A binding that never became active leaves silently (DESIGN §2). */
 export function deletionEvents(b: Binding, time: number, reason: DeleteReason): EventDraft[] {
   if (b.state !== 'active') return [];

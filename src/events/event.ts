@@ -4,7 +4,7 @@
  */
 import type { DeleteReason } from '../leases/observation.js';
 
-export const EVENT_TYPES = ['interface-created', 'address-added', 'address-renewed', 'interface-deleted', 'address-deleted'] as const;
+export const EVENT_TYPES = ['interface-created', 'address-added', 'address-renewed', 'interface-changed', 'interface-deleted', 'address-deleted'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface SubscriberIdentity {

@@ -24,6 +24,8 @@ export type EngineCounter =
   | 'unmatched-release'
   | 'unmatched-nak'
   | 'unmatched-decline'
+  | 'changes-coa'
+  | 'unmatched-change'
   | `deletions-${DeleteReason}`;
 
 export interface PutTransition {

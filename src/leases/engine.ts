@@ -5,7 +5,7 @@
  * atomically, each guarded by the binding's rev.
  */
 import type { EventDraft } from '../events/event.js';
-import { activationEvents, deletionEvents, renewalEvents } from '../events/drafts.js';
+import { activationEvents, changeEvents, deletionEvents, renewalEvents } from '../events/drafts.js';
 import { activate, type ActivationConfig } from './activation.js';
 import type { Binding } from './binding.js';
 import type { BindingLookup, Decision, EngineCounter, Transition } from './engine-types.js';
@@ -52,6 +52,20 @@ export function decide(obs: Observation, lookup: BindingLookup, config: EngineCo
       // A timer that fires after a renewal moved the expiry is stale: the binding lives on.
       if (!binding || binding.expiresAt === null || binding.expiresAt > obs.time) return { transitions: [], counters: ['stale-timers'] };
       return end(binding, obs.time, 'expired', []);
+    }
+    case 'change': {
+      const binding = lookup.get(obs.vr, obs.ip);
+      if (!binding || binding.sessionId !== obs.sessionId) return { transitions: [], counters: ['unmatched-change'] };
+      const changed: Binding = {
+        ...binding,
+        profile: obs.profile ?? binding.profile,
+        attributes: { ...binding.attributes, ...obs.attributes },
+        rev: binding.rev + 1,
+      };
+      // Before activation the change is kept for the interface to come; only an existing
+      // interface is announced as changed.
+      const events = changed.state === 'active' ? changeEvents(changed, obs.time) : [];
+      return { transitions: [{ op: 'put', binding: changed, expectRev: binding.rev, events }], counters: ['changes-coa'] };
     }
     case 'clear': {
       const binding = lookup.get(obs.vr, obs.ip);

@@ -78,6 +78,19 @@ export interface ClearObservation {
   mac?: string;
 }
 
+/** RFC 5176 CoA-Request: a new interface profile and/or attributes for one binding instance. */
+export interface ChangeObservation {
+  kind: 'change';
+  time: number;
+  vr: string;
+  ip: string;
+  /** Only this binding instance changes (not a newer one that took the address meanwhile). */
+  sessionId: string;
+  profile?: string;
+  /** Merged over the binding's attributes. */
+  attributes: Record<string, string>;
+}
+
 export type Observation =
   | AckObservation
   | ReleaseObservation
@@ -85,4 +98,5 @@ export type Observation =
   | NakObservation
   | DataObservation
   | ExpireObservation
-  | ClearObservation;
+  | ClearObservation
+  | ChangeObservation;

@@ -29,6 +29,14 @@ const observer = new Observer(observerConfigFrom(config));
 const pipeline = new LeasePipeline({ engine: engineConfigFrom(config), observer, store });
 const decoder = new FrameDecoder();
 let stopping = false;
+let requestStop!: () => void;
+// Listened for from the start: a stop must interrupt a replay that is pacing itself.
+const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+parentPort!.on('message', (m: { type: string }) => {
+  if (m.type !== 'stop') return;
+  stopping = true;
+  requestStop();
+});
 let live: LiveCapture | undefined;
 let lastCounters: Record<string, number> = {};
 
@@ -60,7 +68,7 @@ async function replayFile(path: string, speed: number | 'max'): Promise<void> {
         const due = first.wall + (t - first.capture) / speed;
         if (due > Date.now()) {
           await pipeline.flush();
-          await new Promise((r) => setTimeout(r, due - Date.now()));
+          await Promise.race([new Promise((r) => setTimeout(r, due - Date.now())), stopRequested]);
         }
       }
       if (pipeline.handle(decoder.decode(frame))) await pipeline.flush();
@@ -73,8 +81,14 @@ async function replayFile(path: string, speed: number | 'max'): Promise<void> {
       lastTime = Math.max(lastTime, frameTimeMs(frame));
       reorder.push(frame);
     },
-    afterChunk: feed,
+    afterChunk: async () => {
+      if (stopping) throw new StopReplay();
+      await feed();
+    },
+  }).catch((error: unknown) => {
+    if (!(error instanceof StopReplay)) throw error;
   });
+  if (stopping) return;
   reorder.drain();
   await feed();
   pipeline.fireTimersUntil(lastTime);
@@ -111,10 +125,9 @@ async function main(): Promise<void> {
     await replayFile(source.path, source.speed);
     await flushCounters();
     stats();
-    post({ type: 'replay-done' });
+    if (!stopping) post({ type: 'replay-done' });
   } else startLive();
-  await new Promise<void>((resolve) => parentPort!.on('message', (m: { type: string }) => m.type === 'stop' && resolve()));
-  stopping = true;
+  await stopRequested;
   live?.close();
   clearInterval(tick);
   clearInterval(counterTick);
@@ -124,6 +137,8 @@ async function main(): Promise<void> {
   redis.disconnect();
   post({ type: 'stopped' });
 }
+
+class StopReplay extends Error {}
 
 function describe(error: unknown): string {
   return error instanceof DxgwError ? error.describe() : error instanceof Error ? error.message : String(error);

@@ -10,6 +10,13 @@ import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { DxgwError } from '../errors/codes.js';
 
+// Background jobs of a non-interactive shell read /dev/null: keep our pipe on fd 3 for them.
+const WATCHDOG = `exec 3<&0
+"$0" "$@" </dev/null &
+r=$!
+( read -r _ <&3; kill -TERM "$r" 2>/dev/null ) &
+wait "$r"`;
+
 export interface EmbeddedRedis {
   url: string;
   stop(): Promise<void>;
@@ -31,7 +38,10 @@ export async function startEmbeddedRedis(dataDir: string, binary = 'redis-server
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--protected-mode', 'yes'];
-  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group, so a Ctrl-C or a group signal does not kill Redis before dxgw has
+  // flushed into it; a watchdog shell kills it when our stdin pipe closes (dxgw exited in any
+  // way, even SIGKILL), so it never outlives us.
+  const child: ChildProcess = spawn('sh', ['-c', WATCHDOG, binary, ...args], { stdio: ['pipe', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -53,6 +63,7 @@ export async function startEmbeddedRedis(dataDir: string, binary = 'redis-server
     }
     const failed = await Promise.race([exited.then((code) => `exited with ${code}`), spawnError.then((e) => e.message), new Promise<null>((r) => setTimeout(() => r(null), 100))]);
     if (failed !== null || Date.now() > deadline) {
+      child.stdin?.end();
       child.kill('SIGKILL');
       throw new DxgwError('DXGW_REDIS_EMBEDDED_FAILED', `embedded redis-server (${binary}) did not start: ${failed ?? 'no answer in 15 s'} ${stderr.trim().split('\n').pop() ?? ''}`.trim(), { key: 'redis.url' });
     }
@@ -61,9 +72,9 @@ export async function startEmbeddedRedis(dataDir: string, binary = 'redis-server
     url,
     async stop() {
       if (child.exitCode !== null) return;
-      child.kill('SIGTERM'); // redis-server flushes the AOF on SIGTERM
+      child.stdin?.end(); // the watchdog sends SIGTERM: redis-server flushes the AOF and exits
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
     },
   };
 }

@@ -22,8 +22,10 @@ import type { CaptureSource } from './capture-messages.js';
 import { startCaptureRole, type CaptureRole } from './capture-role.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis.js';
 import { redisBindingPages, redisOutboxTail, startSnmpAgent } from '../snmp/index.js';
+import { startDaeServer } from '../dae/index.js';
+import { applyDirect } from '../subscribers/direct-apply.js';
 
-export const ROLES = ['capture', 'delivery', 'api', 'snmp'] as const;
+export const ROLES = ['capture', 'delivery', 'api', 'snmp', 'dae'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface GatewayOptions {
@@ -165,6 +167,23 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       });
       cleanups.push(() => agent.stop());
       logger.info({ listen: `${agent.address().address}:${agent.address().port}` }, 'snmp agent listening');
+    }
+
+    if (roles.has('dae') && config.dae.enabled) {
+      // The NAS identity a Disconnect/CoA must name is the one accounting announces.
+      const radius = config.sinks.find((s) => s.type === 'radius');
+      const dae = await startDaeServer({
+        config: config.dae,
+        store,
+        engine,
+        vr: config.capture.virtualRouter,
+        nas: radius && radius.type === 'radius' ? { identifier: radius.nasIdentifier, ip: radius.nasIp } : {},
+        applyChange: (b, change, time) =>
+          applyDirect(store, engine, { kind: 'change', time, vr: b.vr, ip: b.ip, sessionId: b.sessionId, ...(change.profile !== undefined ? { profile: change.profile } : {}), attributes: change.attributes }),
+        onLog: (level, message, fields) => logger[level](fields, message),
+      });
+      cleanups.push(() => dae.stop());
+      logger.info({ listen: `${dae.address().address}:${dae.address().port}` }, 'RFC 5176 server listening');
     }
 
     if (options.exitWhenIdle && capture && options.replay) {

@@ -48,6 +48,12 @@ export function registerRun(program: Command): void {
         if (stopping) return;
         stopping = true;
         logger.info({ signal }, 'stopping');
+        // A stop that hangs (a peer that never answers) must not keep the process alive forever.
+        const force = setTimeout(() => {
+          logger.error('graceful stop took over 30 s; exiting');
+          process.exit(1);
+        }, 30_000);
+        force.unref();
         await gateway.stop();
         logger.info('stopped');
         logger.flush();

@@ -31,7 +31,16 @@ describe('event JSON Schema', () => {
       }
     }
     expect(count).toBeGreaterThan(50);
+    // Every type a capture can cause (interface-changed comes from RFC 5176 CoA only).
     expect([...types].sort()).toEqual(['address-added', 'address-deleted', 'address-renewed', 'interface-created', 'interface-deleted']);
+  });
+
+  it('accepts a CoA change event', () => {
+    const base = { id: '0123456789abcdef-3', type: 'interface-changed', seq: 3, site: 's', time: '2026-11-28T09:00:00.000Z', sessionId: '0123456789abcdef', reason: null,
+      subscriber: { vr: 'default', ip: '192.0.2.10', mac: '02:00:00:00:00:01', clientId: null, giaddr: '192.0.2.1', serverId: null, circuitId: null, remoteId: null, vlans: [] },
+      interface: { name: 'ip192-0-2-10', profile: 'gold', vr: 'default' }, lease: { seconds: 60, startedAt: '2026-11-28T09:00:00.000Z', expiresAt: '2026-11-28T09:01:00.000Z' },
+      activatedAt: '2026-11-28T09:00:00.000Z', loginName: null, attributes: { rate: '100M' }, dhcpOptions: null };
+    expect(validate(base), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('rejects an event that breaks the contract', () => {

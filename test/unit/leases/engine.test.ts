@@ -250,3 +250,26 @@ describe('event time stamps', async () => {
     }
   });
 });
+
+describe('CoA changes (RFC 5176)', () => {
+  it('changes the profile and attributes of that binding instance and announces it', () => {
+    const store = new MemoryLeaseStore('test');
+    const cfg = config();
+    const types: string[] = [];
+    const apply = (obs: Observation) => {
+      for (const t of decide(obs, store.lookup, cfg).transitions) {
+        const r = store.commitSync(t);
+        if (r.ok) types.push(...r.events.map((e) => e.type));
+      }
+    };
+    apply(ack());
+    apply(data(T0 + 1));
+    const b = store.getSync('default', '192.0.2.10')!;
+    apply({ kind: 'change', time: T0 + 5, vr: 'default', ip: '192.0.2.10', sessionId: b.sessionId, profile: 'gold', attributes: { rate: '100M' } });
+    expect(types).toEqual(['interface-created', 'address-added', 'interface-changed']);
+    expect(store.getSync('default', '192.0.2.10')).toMatchObject({ profile: 'gold', attributes: { rate: '100M' }, rev: b.rev + 1 });
+    // A change for another (older) binding instance of the address changes nothing.
+    const decision = decide({ kind: 'change', time: T0 + 6, vr: 'default', ip: '192.0.2.10', sessionId: 'ffffffffffffffff', attributes: { x: 'y' } }, store.lookup, cfg);
+    expect(decision).toEqual({ transitions: [], counters: ['unmatched-change'] });
+  });
+});
