@@ -4,39 +4,24 @@
 // a memory-mode replay of a 1M-frame capture with its peak RSS.
 import { writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { heading, row, startRedis, timed } from './lib.mjs';
+import { heading, row, startRedis, syntheticLoad, timed } from './lib.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = (p) => import(join(root, 'dist', p));
 
-export async function benchLeases({ leases = 100_000, storeBench = true } = {}) {
+export async function benchLeases({ leases = 100_000 } = {}) {
   heading(`leases: ${leases.toLocaleString()} shadow leases through the Redis store`);
   const { Redis } = await import('ioredis');
-  const { RedisLeaseStore } = await dist('leases/redis/redis-store.js');
-  const { LeasePipeline } = await dist('subscribers/lease-pipeline.js');
-  const { Observer } = await dist('leases/observer.js');
-  const { parseConfig } = await dist('config/load.js');
-  const { engineConfigFrom, observerConfigFrom } = await dist('subscribers/runtime-config.js');
-  const { FrameDecoder } = await dist('dhcp/frame-decoder.js');
-  const { parseCaptureBuffer } = await dist('capture/capture-file.js');
   const { syntheticCapture } = await dist('testing/synthetic-capture.js');
-
   const server = await startRedis();
   const redis = new Redis(server.url);
   try {
-    // Decode up front: the store is what is measured here, not the decoder.
-    const capture = syntheticCapture({ clients: leases, leaseSeconds: 3600 });
-    const decoder = new FrameDecoder();
-    const outcomes = [];
-    parseCaptureBuffer(capture, (frame) => outcomes.push(decoder.decode(frame)));
-    const config = parseConfig({ site: 'bench' });
-    const store = new RedisLeaseStore(redis, 'bench');
-    const pipeline = new LeasePipeline({ engine: engineConfigFrom(config), observer: new Observer(observerConfigFrom(config)), store, batchSize: 512 });
+    // Decoded up front: the store is what is measured here, not the decoder.
+    const load = await syntheticLoad(redis, { clients: leases });
+    const { pipeline } = load;
     const before = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))[1]);
-    let started = process.hrtime.bigint();
-    for (const outcome of outcomes) if (pipeline.handle(outcome)) await pipeline.flush();
-    await pipeline.flush();
-    const storeSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const storeSeconds = await load.run();
+    let started;
     const transitions = pipeline.stats.transitions;
     const after = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))[1]);
     const outboxBytes = Number(await redis.memory('USAGE', '{dxgw:bench}:outbox'));

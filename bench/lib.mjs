@@ -69,3 +69,33 @@ export async function startRedis() {
     },
   };
 }
+
+/**
+ * Synthetic subscribers (ACK + data packet each) decoded up front, and a lease pipeline into
+ * a Redis store of `site`: what the lease and notification benchmarks drive.
+ */
+export async function syntheticLoad(redis, { clients, site = 'bench', config: extra = {} }) {
+  const dist = (p) => import(new URL(`../dist/${p}`, import.meta.url).href);
+  const { RedisLeaseStore } = await dist('leases/redis/redis-store.js');
+  const { LeasePipeline } = await dist('subscribers/lease-pipeline.js');
+  const { Observer } = await dist('leases/observer.js');
+  const { parseConfig } = await dist('config/load.js');
+  const { engineConfigFrom, observerConfigFrom } = await dist('subscribers/runtime-config.js');
+  const { FrameDecoder } = await dist('dhcp/frame-decoder.js');
+  const { parseCaptureBuffer } = await dist('capture/capture-file.js');
+  const { syntheticCapture } = await dist('testing/synthetic-capture.js');
+  const decoder = new FrameDecoder();
+  const outcomes = [];
+  parseCaptureBuffer(syntheticCapture({ clients, leaseSeconds: 3600 }), (frame) => outcomes.push(decoder.decode(frame)));
+  const config = parseConfig({ site, ...extra });
+  const store = new RedisLeaseStore(redis, site);
+  const pipeline = new LeasePipeline({ engine: engineConfigFrom(config), observer: new Observer(observerConfigFrom(config)), store, batchSize: 512 });
+  /** Runs every outcome through the pipeline; returns the seconds it took. */
+  async function run() {
+    const started = process.hrtime.bigint();
+    for (const outcome of outcomes) if (pipeline.handle(outcome)) await pipeline.flush();
+    await pipeline.flush();
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  }
+  return { config, store, pipeline, run };
+}

@@ -3,7 +3,7 @@
 // Redis in the same run (addBulk then drain, same concurrency).
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { heading, row, startRedis } from './lib.mjs';
+import { heading, row, startRedis, syntheticLoad } from './lib.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = (p) => import(join(root, 'dist', p));
@@ -11,14 +11,6 @@ const dist = (p) => import(join(root, 'dist', p));
 export async function benchNotifications({ clients = 5000 } = {}) {
   const { Redis } = await import('ioredis');
   const { Queue, Worker } = await import('bullmq');
-  const { RedisLeaseStore } = await dist('leases/redis/redis-store.js');
-  const { LeasePipeline } = await dist('subscribers/lease-pipeline.js');
-  const { Observer } = await dist('leases/observer.js');
-  const { parseConfig } = await dist('config/load.js');
-  const { engineConfigFrom, observerConfigFrom } = await dist('subscribers/runtime-config.js');
-  const { FrameDecoder } = await dist('dhcp/frame-decoder.js');
-  const { parseCaptureBuffer } = await dist('capture/capture-file.js');
-  const { syntheticCapture } = await dist('testing/synthetic-capture.js');
   const { DeliveryService } = await dist('delivery/delivery-service.js');
   const { HttpSink } = await dist('delivery/sinks/http-sink.js');
 
@@ -36,14 +28,8 @@ export async function benchNotifications({ clients = 5000 } = {}) {
   const url = `http://127.0.0.1:${http.address().port}/events`;
   try {
     // Events in the outbox first: ACK + data per client → interface-created + address-added.
-    const config = parseConfig({ site: 'bench', sinks: [{ name: 'sae', type: 'http', url, secret: 'bench-secret' }] });
-    const store = new RedisLeaseStore(redis, 'bench');
-    const pipeline = new LeasePipeline({ engine: engineConfigFrom(config), observer: new Observer(observerConfigFrom(config)), store, batchSize: 512 });
-    const decoder = new FrameDecoder();
-    const outcomes = [];
-    parseCaptureBuffer(syntheticCapture({ clients }), (f) => outcomes.push(decoder.decode(f)));
-    for (const o of outcomes) if (pipeline.handle(o)) await pipeline.flush();
-    await pipeline.flush();
+    const { config, store, run } = await syntheticLoad(redis, { clients, config: { sinks: [{ name: 'sae', type: 'http', url, secret: 'bench-secret' }] } });
+    await run();
     const events = Number(await redis.xlen('{dxgw:bench}:outbox'));
     heading(`notifications: ${events.toLocaleString()} events to a local HTTP receiver`);
 

@@ -2,22 +2,13 @@
  * Northbound subscriber events (docs/events.md, docs/event.schema.json). Policy servers code
  * against this shape: change it only by adding optional fields.
  */
+import type { SubscriberIdentity } from '../leases/binding.js';
 import type { DeleteReason } from '../leases/observation.js';
 
 export const EVENT_TYPES = ['interface-created', 'address-added', 'address-renewed', 'interface-changed', 'interface-deleted', 'address-deleted'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export interface SubscriberIdentity {
-  vr: string;
-  ip: string;
-  mac: string;
-  clientId: string | null;
-  giaddr: string;
-  serverId: string | null;
-  circuitId: string | null;
-  remoteId: string | null;
-  vlans: number[];
-}
+export type { SubscriberIdentity };
 
 /** What the engine decides; the store stamps `seq` and `id` when it commits the transition. */
 export interface EventDraft {

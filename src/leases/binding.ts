@@ -9,11 +9,10 @@
  */
 export type BindingState = 'bound' | 'active' | 'denied';
 
-export interface Binding {
+/** Who a subscriber is, as every northbound consumer sees it (events, REST, SNMP). */
+export interface SubscriberIdentity {
   vr: string;
   ip: string;
-  /** Unique per binding instance, stable across restarts: Acct-Session-Id and event ids derive from it. */
-  sessionId: string;
   mac: string;
   clientId: string | null;
   giaddr: string;
@@ -21,6 +20,11 @@ export interface Binding {
   circuitId: string | null;
   remoteId: string | null;
   vlans: number[];
+}
+
+export interface Binding extends SubscriberIdentity {
+  /** Unique per binding instance, stable across restarts: Acct-Session-Id and event ids derive from it. */
+  sessionId: string;
   state: BindingState;
   /** Option 51 of the last ACK; INFINITE_LEASE (0xffffffff) never expires. */
   leaseSeconds: number;

@@ -4,22 +4,14 @@
  * expiry, with reason `cleared`.
  */
 import type { SubscriberEvent } from '../events/event.js';
-import type { Binding } from '../leases/binding.js';
+import type { Binding, SubscriberIdentity } from '../leases/binding.js';
+import { subscriberOf } from '../events/drafts.js';
 import type { EngineConfig } from '../leases/engine.js';
 import type { BindingFilter, LeaseStore } from '../leases/store.js';
 import { applyDirect } from './direct-apply.js';
 
-export interface BindingView {
-  vr: string;
-  ip: string;
+export interface BindingView extends SubscriberIdentity {
   state: Binding['state'];
-  mac: string;
-  clientId: string | null;
-  giaddr: string;
-  serverId: string | null;
-  circuitId: string | null;
-  remoteId: string | null;
-  vlans: number[];
   interface: { name: string; profile: string | null; vr: string } | null;
   loginName: string | null;
   lease: { seconds: number; startedAt: string; expiresAt: string | null; remainingSeconds: number | null };
@@ -32,16 +24,8 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 export function bindingView(b: Binding, now: number): BindingView {
   return {
-    vr: b.vr,
-    ip: b.ip,
+    ...subscriberOf(b),
     state: b.state,
-    mac: b.mac,
-    clientId: b.clientId,
-    giaddr: b.giaddr,
-    serverId: b.serverId,
-    circuitId: b.circuitId,
-    remoteId: b.remoteId,
-    vlans: b.vlans,
     interface: b.interfaceName === null ? null : { name: b.interfaceName, profile: b.profile, vr: b.interfaceVr ?? b.vr },
     loginName: b.loginName,
     lease: {
