@@ -1,7 +1,6 @@
 /** `dxgw notifications`: what failed, why, and retry or discard it (the same operations as REST). */
 import type { Command } from 'commander';
-import { openQueues } from '../../delivery/delivery-service.js';
-import { NOTIFICATION_STATES, NotificationOps, type NotificationState, type NotificationView } from '../../delivery/notifications.js';
+import { NOTIFICATION_STATES, type NotificationOps, type NotificationState, type NotificationView } from '../../delivery/notifications.js';
 import { DxgwError } from '../../errors/codes.js';
 import { DEFAULT_VR } from '../../leases/binding.js';
 import { addStoreOptions, connectStore, type StoreOptions } from '../connect.js';
@@ -16,6 +15,9 @@ interface Options extends StoreOptions {
 }
 
 async function withOps<T>(opts: StoreOptions, fn: (ops: NotificationOps, c: Awaited<ReturnType<typeof connectStore>>) => Promise<T>): Promise<T> {
+  // BullMQ only when a notifications command runs.
+  const { openQueues } = await import('../../delivery/delivery-service.js');
+  const { NotificationOps } = await import('../../delivery/notifications.js');
   const c = await connectStore(opts);
   const url = opts.redis ?? c.config.redis.url!;
   const queues = openQueues(c.config.site, url, c.config.sinks.map((s) => s.name));

@@ -3,7 +3,11 @@ import type { Command } from 'commander';
 import { pino } from 'pino';
 import { loadConfig } from '../../config/load.js';
 import { DxgwError } from '../../errors/codes.js';
-import { ROLES, startGateway, type Role } from '../../run/gateway.js';
+import type { Role } from '../../run/gateway.js';
+
+// The daemon pulls in BullMQ, Fastify, net-snmp …: loaded only when `run` runs, so the other
+// commands start fast.
+const ROLES = ['capture', 'delivery', 'api', 'snmp', 'dae'] as const satisfies readonly Role[];
 
 interface RunOptions {
   config?: string;
@@ -42,6 +46,7 @@ export function registerRun(program: Command): void {
       const roles = parseRoles(opts.roles);
       const speed = parseSpeed(opts.speed);
       const logger = pino({ level: config.log.level, base: { site: config.site } }, pino.destination(2));
+      const { startGateway } = await import('../../run/gateway.js');
       const gateway = await startGateway({ config, roles, logger, ...(opts.replay ? { replay: { path: opts.replay, speed } } : {}), exitWhenIdle: opts.exitWhenIdle ?? false });
       let stopping = false;
       const shutdown = async (signal: string) => {
