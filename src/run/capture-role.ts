@@ -1,5 +1,6 @@
-/** Main-thread side of the capture role: starts the capture thread and relays what it says. */
-import { Worker } from 'node:worker_threads';
+/** Gateway side of the capture role: starts the capture process and relays what it says. */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { DxgwConfig } from '../config/schema.js';
 import type { CaptureSource, CaptureWorkerMessage } from './capture-messages.js';
 
@@ -13,7 +14,8 @@ export interface CaptureRole {
 }
 
 export function startCaptureRole(config: DxgwConfig, redisUrl: string, source: CaptureSource, onFatal: (message: string) => void, onError: (message: string) => void): CaptureRole {
-  const worker = new Worker(new URL('./capture-worker.js', import.meta.url), { workerData: { config, redisUrl, source } });
+  const worker = fork(fileURLToPath(new URL('./capture-worker.js', import.meta.url)), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  worker.send({ type: 'init', config, redisUrl, source });
   let markReady!: () => void;
   let markDone!: () => void;
   let markStopped!: () => void;
@@ -25,9 +27,9 @@ export function startCaptureRole(config: DxgwConfig, redisUrl: string, source: C
     replayDone,
     latest: undefined,
     async stop() {
-      worker.postMessage({ type: 'stop' });
+      if (worker.exitCode === null && worker.connected) worker.send({ type: 'stop' });
       await Promise.race([stopped, new Promise((r) => setTimeout(r, 10_000))]);
-      await worker.terminate();
+      if (worker.exitCode === null) worker.kill('SIGKILL');
     },
   };
   worker.on('message', (m: CaptureWorkerMessage) => {
@@ -39,6 +41,10 @@ export function startCaptureRole(config: DxgwConfig, redisUrl: string, source: C
     else if (m.type === 'fatal') onFatal(m.message);
   });
   worker.on('error', (error) => onFatal(error.message));
-  worker.on('exit', () => markStopped());
+  worker.on('exit', (code, signal) => {
+    markStopped();
+    if (code !== 0 && code !== null) onFatal(`capture process exited with ${code}`);
+    else if (signal && signal !== 'SIGKILL') onFatal(`capture process killed by ${signal}`);
+  });
   return role;
 }

@@ -1,9 +1,11 @@
 /**
- * The capture role, in its own thread (DESIGN §1 "Roles": decode never blocks the event loop
+ * The capture role, in its own process (DESIGN §1 "Roles": decode never blocks the event loop
  * that runs BullMQ workers): live capture or a capture file → decode → lease pipeline →
- * Redis. Posts statistics to the main thread; stops on a 'stop' message.
+ * Redis. Reports statistics to the gateway over IPC; stops on a 'stop' message.
+ *
+ * A child process rather than a worker thread: node_pcap never closes its poll handle, which
+ * aborts a worker thread's teardown ("uv_loop_close() while having open handles").
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { readCaptureFile } from '../capture/capture-file.js';
 import { frameTimeMs, type CapturedFrame } from '../capture/frame.js';
@@ -19,8 +21,22 @@ import { engineConfigFrom, observerConfigFrom } from '../subscribers/runtime-con
 import { captureFilter } from './bpf-filter.js';
 import type { CaptureSource, CaptureWorkerMessage } from './capture-messages.js';
 
-const { config, redisUrl, source } = workerData as { config: DxgwConfig; redisUrl: string; source: CaptureSource };
-const post = (message: CaptureWorkerMessage) => parentPort!.postMessage(message);
+interface Init {
+  type: 'init';
+  config: DxgwConfig;
+  redisUrl: string;
+  source: CaptureSource;
+}
+
+const post = (message: CaptureWorkerMessage) => process.send?.(message);
+const init = await new Promise<Init>((resolve) => process.once('message', (m: Init) => resolve(m)));
+const { config, redisUrl, source } = init;
+// The gateway going away (even by SIGKILL) closes the IPC channel: stop with it.
+process.on('disconnect', () => process.exit(0));
+// Ctrl-C reaches the whole process group: the gateway decides when capture stops (first, and
+// with its last transitions flushed), so ignore the signals here.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
 
 const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
 redis.on('error', () => undefined); // ioredis reconnects; commits wait for it
@@ -32,7 +48,7 @@ let stopping = false;
 let requestStop!: () => void;
 // Listened for from the start: a stop must interrupt a replay that is pacing itself.
 const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
-parentPort!.on('message', (m: { type: string }) => {
+process.on('message', (m: { type: string }) => {
   if (m.type !== 'stop') return;
   stopping = true;
   requestStop();
@@ -96,7 +112,16 @@ async function replayFile(path: string, speed: number | 'max'): Promise<void> {
 }
 
 function startLive(): void {
-  const filter = captureFilter(config.capture.subscriberPrefixes, config.capture.filter);
+  try {
+    openLive(captureFilter(config.capture.subscriberPrefixes, config.capture.filter));
+  } catch (error) {
+    // Linux cooked captures ("any") cannot filter on VLAN tags (the kernel strips them there).
+    if (!(error instanceof DxgwError && /VLAN/i.test(error.message))) throw error;
+    openLive(captureFilter(config.capture.subscriberPrefixes, config.capture.filter, { vlan: false }));
+  }
+}
+
+function openLive(filter: string): void {
   live = openLiveCapture({
     interface: config.capture.interface!,
     filter,
@@ -111,6 +136,8 @@ function startLive(): void {
 
 async function main(): Promise<void> {
   await pipeline.loadView();
+  // Live capture opens before 'ready': an interface that cannot be captured fails the start.
+  if (source.kind === 'live') startLive();
   post({ type: 'ready', bindings: pipeline.view.size });
   const tick = setInterval(() => {
     // Live timers run on the wall clock; flush whatever the capture callbacks decided.
@@ -126,7 +153,7 @@ async function main(): Promise<void> {
     await flushCounters();
     stats();
     if (!stopping) post({ type: 'replay-done' });
-  } else startLive();
+  }
   await stopRequested;
   live?.close();
   clearInterval(tick);
@@ -136,6 +163,8 @@ async function main(): Promise<void> {
   stats();
   redis.disconnect();
   post({ type: 'stopped' });
+  // node_pcap leaves its poll handle open: exit explicitly once everything is flushed.
+  setTimeout(() => process.exit(0), 50);
 }
 
 class StopReplay extends Error {}
@@ -146,4 +175,5 @@ function describe(error: unknown): string {
 
 main().catch((error) => {
   post({ type: 'fatal', message: describe(error), code: error instanceof DxgwError ? error.code : undefined });
+  setTimeout(() => process.exit(1), 50);
 });

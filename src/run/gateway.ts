@@ -75,7 +75,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const finished = new Promise<number>((r) => (finish = r));
   // Undone in reverse order: the embedded Redis, first in, is stopped last.
   const cleanups: Array<() => Promise<void>> = embedded ? [() => embedded!.stop()] : [];
+  let stopCapture: (() => Promise<void>) | undefined;
   const stop = async () => {
+    // Capture first, so its last transitions reach Redis while delivery still runs.
+    await stopCapture?.().catch((error) => logger.warn({ err: error }, 'while stopping capture'));
+    stopCapture = undefined;
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error) => logger.warn({ err: error }, 'while stopping'));
   };
   try {
@@ -97,7 +101,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         },
         (message) => logger.error({ role: 'capture' }, message),
       );
-      cleanups.push(() => capture!.stop());
+      stopCapture = () => capture!.stop();
       await Promise.race([capture.ready, finished]);
       logger.info({ source: options.replay ? options.replay.path : config.capture.interface }, 'capture started');
     } else {

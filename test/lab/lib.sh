@@ -480,3 +480,47 @@ lab_capture_stop() {
         return 1
     fi
 }
+
+# --- Helpers for the end-to-end tests (test/e2e/): dxgw, Redis, FreeRADIUS and the SAE
+# stand-in run inside ${P}-rly beside the relay, so they only ever talk over that
+# namespace's loopback and the lab's own links.
+
+# lab_wait_listen KEY tcp|udp PORT [TIMEOUT_S=10] : wait until a socket listens on PORT in
+# namespace KEY (e.g. a daemon started with lab_bg).
+lab_wait_listen() {
+    local k=$1 proto=$2 port=$3 t=${4:-10} flags
+    case $proto in
+        tcp) flags=-Hltn ;;
+        udp) flags=-Hlun ;;
+        *) lab_die "lab_wait_listen: protocol tcp or udp, not '$proto'"; return 1 ;;
+    esac
+    lab_wait_for "$t" _lab_listening "$k" "$flags" "$port" ||
+        { lab_die "nothing listens on $proto/$port in $(lab_ns "$k") after ${t}s"; return 1; }
+}
+_lab_listening() { lab_exec "$1" ss "$2" "sport = :$3" 2>/dev/null | grep -q .; }
+
+# lab_udhcpc_release NAME [TIMEOUT_S=5] : udhcpc SIGUSR2 (DHCPRELEASE, then deconfig), wait
+# for that deconfig, stop udhcpc.
+lab_udhcpc_release() {
+    local name=$1 t=${2:-5} n=0
+    [[ -e $LAB_DIR/$name.events ]] && n=$(grep -c '^deconfig' "$LAB_DIR/$name.events")
+    lab_signal "$name.dhcp" USR2 || { lab_die "$name: udhcpc is not running"; return 1; }
+    lab_wait_event "$name" '^deconfig' "$t" $((n + 1)) || return 1
+    lab_kill "$name.dhcp"
+}
+
+# lab_clients NAME_PREFIX COUNT MAC_PREFIX : COUNT client namespaces NAME_PREFIX1 …
+# NAME_PREFIXCOUNT, client i with MAC MAC_PREFIX:<i as two hex digits> (COUNT <= 255;
+# MAC_PREFIX: five octets, e.g. 02:00:00:00:0e). Start their clients afterwards
+# (lab_udhcpc / lab_dhclient return at once, so all of them start together).
+lab_clients() {
+    local pfx=$1 n=$2 macp=$3 i
+    ((n >= 1 && n <= 255)) || { lab_die "lab_clients: COUNT must be 1..255"; return 1; }
+    for ((i = 1; i <= n; i++)); do
+        lab_client_ns "$pfx$i" --mac "$(printf '%s:%02x' "$macp" "$i")" || return 1
+    done
+}
+
+# lab_packet_sockets KEY -> number of packet (AF_PACKET) sockets open in namespace KEY: a
+# libpcap capture adds one, so a caller can wait until a capture it started is really live.
+lab_packet_sockets() { lab_exec "$1" awk 'NR > 1 { n++ } END { print n + 0 }' /proc/net/packet; }
