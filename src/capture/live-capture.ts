@@ -50,6 +50,8 @@ interface PcapSession {
 
 interface PcapModule {
   createSession(device: string, options: Record<string, unknown>): PcapSession;
+  /** node_pcap prints libpcap warnings with console.warn unless replaced. */
+  warningHandler: (text: string) => void;
 }
 
 function loadPcap(): PcapModule {
@@ -66,6 +68,10 @@ function loadPcap(): PcapModule {
 
 export function openLiveCapture(options: LiveCaptureOptions): LiveCapture {
   const pcap = loadPcap();
+  // libpcap's warnings (e.g. "SIOCGIFADDR: No such device") would go to stderr as bare text:
+  // keep them for the error message instead.
+  const warnings: string[] = [];
+  pcap.warningHandler = (text) => void warnings.push(String(text).trim());
   let session: PcapSession;
   try {
     session = pcap.createSession(options.interface, {
@@ -76,7 +82,7 @@ export function openLiveCapture(options: LiveCaptureOptions): LiveCapture {
       buffer_timeout: 10,
     });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = [error instanceof Error ? error.message : String(error), ...warnings].join('; ');
     throw new DxgwError('DXGW_CAPTURE_OPEN_FAILED', `cannot capture on "${options.interface}": ${reason}`, { key: 'capture.interface', cause: error });
   }
   const linkType = NODE_PCAP_LINK_TYPES[session.link_type];

@@ -13,7 +13,7 @@ import type { DxgwConfig } from '../config/schema.js';
 import { DeliveryService } from '../delivery/delivery-service.js';
 import { NotificationOps } from '../delivery/notifications.js';
 import { buildSinks } from '../delivery/sinks/build-sinks.js';
-import { DxgwError } from '../errors/codes.js';
+import { DxgwError, ErrorCodes, type ErrorCode } from '../errors/codes.js';
 import { RedisLeaseStore } from '../leases/redis/redis-store.js';
 import { BindingService } from '../subscribers/binding-service.js';
 import { sweepExpired } from '../subscribers/expiry-sweeper.js';
@@ -62,6 +62,13 @@ async function connect(url: string): Promise<Redis> {
   return redis;
 }
 
+/** `CODE: message (at key)` from the capture process, back into a DxgwError for the CLI. */
+function startupError(message: string): DxgwError {
+  const m = /^(DXGW_[A-Z0-9_]+): (.*?)(?: \(at (.+)\))?$/.exec(message);
+  const code = m && m[1]! in ErrorCodes ? (m[1] as ErrorCode) : 'DXGW_CAPTURE_OPEN_FAILED';
+  return new DxgwError(code, m ? m[2]! : message, m?.[3] ? { key: m[3] } : {});
+}
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, roles, logger } = options;
   let embedded: EmbeddedRedis | undefined;
@@ -89,6 +96,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const engine = engineConfigFrom(config);
 
     let capture: CaptureRole | undefined;
+    let captureFatal: string | undefined;
+    let started = false;
     if (roles.has('capture') && (options.replay || config.capture.interface)) {
       const source: CaptureSource = options.replay ? { kind: 'file', ...options.replay } : { kind: 'live' };
       capture = startCaptureRole(
@@ -96,13 +105,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         redisUrl,
         source,
         (message) => {
-          logger.fatal({ role: 'capture' }, message);
+          if (captureFatal !== undefined) return;
+          captureFatal = message;
+          // During start-up the thrown error is the one line; afterwards, log it.
+          if (started) logger.fatal({ role: 'capture' }, message);
           finish(1);
         },
         (message) => logger.error({ role: 'capture' }, message),
       );
       stopCapture = () => capture!.stop();
       await Promise.race([capture.ready, finished]);
+      // A capture that cannot start (no such interface, no CAP_NET_RAW) ends the start-up: one line.
+      if (captureFatal !== undefined) throw startupError(captureFatal);
       logger.info({ source: options.replay ? options.replay.path : config.capture.interface }, 'capture started');
     } else {
       // Without a capture role here, this process expires leases (safe with several sweepers).
@@ -197,6 +211,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         finish(0);
       });
     }
+    started = true;
     return { redisUrl, apiAddress, stop, finished };
   } catch (error) {
     await stop();
