@@ -64,8 +64,10 @@ console.log(`dxgw demo: replaying ${capture} (${speed === '1' ? 'real pace, ~25 
 console.log(`  REST API     http://127.0.0.1:${apiPort}/api/v1/bindings`);
 console.log(`  queues       http://127.0.0.1:${apiPort}/admin/queues`);
 console.log(`  metrics      http://127.0.0.1:${apiPort}/metrics`);
-console.log(`  SNMP         snmpwalk -v2c -c public -M +:${join(root, 'mibs')} -m +DXGW-MIB 127.0.0.1:${snmpPort} DXGW-MIB::dxgwMIB`);
+console.log(`  SNMP         snmpwalk -v2c -c public -M +:${join(root, 'mibs')} -m DXGW-MIB:SNMPv2-MIB 127.0.0.1:${snmpPort} DXGW-MIB::dxgwMIB`);
 console.log(`  CLI          npx dxgw bindings --config ${config}`);
+console.log('\n  (a replay runs in the capture\'s own time: lease times, expiries and the latency metric');
+console.log('   count from when the capture was recorded)');
 console.log('');
 
 const args = [join(root, 'bin/dxgw.js'), 'run', '--config', config, '--replay', capture, '--speed', speed];

@@ -56,7 +56,8 @@ export function buildApi(options: ApiOptions): FastifyInstance {
       if (tokenMatches(request.headers.authorization, token)) return;
       // Browsers ask for credentials only when told to: bull-board is used from one.
       if (request.url.startsWith(BULL_BOARD_PATH)) reply.header('www-authenticate', 'Basic realm="dxgw"');
-      throw new DxgwError('DXGW_API_UNAUTHORIZED', 'missing or wrong bearer token');
+      // Answered here, not thrown: bull-board's routes have an error handler of their own (500).
+      return reply.status(401).send({ statusCode: 401, code: 'DXGW_API_UNAUTHORIZED', error: 'Unauthorized', message: 'missing or wrong bearer token' });
     });
   }
   app.get('/healthz', async () => ({ status: 'ok' }));

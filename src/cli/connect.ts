@@ -7,6 +7,7 @@ import { loadConfig } from '../config/load.js';
 import type { DxgwConfig } from '../config/schema.js';
 import { DxgwError } from '../errors/codes.js';
 import { RedisLeaseStore } from '../leases/redis/redis-store.js';
+import { embeddedRedisUrl } from '../run/embedded-redis.js';
 
 export interface StoreOptions {
   config?: string;
@@ -23,8 +24,11 @@ export interface Connected {
 export async function connectStore(options: StoreOptions): Promise<Connected> {
   const config = loadConfig(options.config);
   if (options.site) config.site = options.site;
-  const url = options.redis ?? config.redis.url;
-  if (!url) throw new DxgwError('DXGW_CLI_BAD_ARGUMENT', 'give --redis URL, or a --config whose redis.url is set', { key: '--redis' });
+  // Without redis.url the gateway runs its own Redis and leaves its URL in redis.dataDir.
+  const url = options.redis ?? config.redis.url ?? embeddedRedisUrl(config.redis.dataDir);
+  if (!url) {
+    throw new DxgwError('DXGW_CLI_BAD_ARGUMENT', `give --redis URL, or a --config whose redis.url is set, or run it where \`dxgw run\` keeps its embedded Redis (redis.dataDir ${config.redis.dataDir})`, { key: '--redis' });
+  }
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, retryStrategy: () => null });
   redis.on('error', () => undefined); // reported by the awaited connect below
   try {

@@ -4,7 +4,8 @@
  * survive a restart. Stopped last at shutdown.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
@@ -16,6 +17,15 @@ const WATCHDOG = `exec 3<&0
 r=$!
 ( read -r _ <&3; kill -TERM "$r" 2>/dev/null ) &
 wait "$r"`;
+
+/** Where a running embedded Redis leaves its URL, so the CLI (bindings, notifications) finds it. */
+export const URL_FILE = 'dxgw-redis.url';
+
+/** The URL of the embedded Redis running on `dataDir`, when one is. */
+export function embeddedRedisUrl(dataDir: string): string | undefined {
+  const file = join(resolve(dataDir), URL_FILE);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() || undefined : undefined;
+}
 
 export interface EmbeddedRedis {
   url: string;
@@ -68,9 +78,11 @@ export async function startEmbeddedRedis(dataDir: string, binary = 'redis-server
       throw new DxgwError('DXGW_REDIS_EMBEDDED_FAILED', `embedded redis-server (${binary}) did not start: ${failed ?? 'no answer in 15 s'} ${stderr.trim().split('\n').pop() ?? ''}`.trim(), { key: 'redis.url' });
     }
   }
+  writeFileSync(join(dir, URL_FILE), url + '\n');
   return {
     url,
     async stop() {
+      rmSync(join(dir, URL_FILE), { force: true });
       if (child.exitCode !== null) return;
       child.stdin?.end(); // the watchdog sends SIGTERM: redis-server flushes the AOF and exits
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);

@@ -76,7 +76,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   if (!redisUrl) {
     embedded = await startEmbeddedRedis(config.redis.dataDir);
     redisUrl = embedded.url;
-    logger.info({ dataDir: config.redis.dataDir }, 'embedded redis-server started');
+    logger.info({ dataDir: config.redis.dataDir, url: redisUrl }, 'embedded redis-server started');
   }
   let finish!: (code: number) => void;
   const finished = new Promise<number>((r) => (finish = r));

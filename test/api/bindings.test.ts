@@ -108,3 +108,20 @@ describe('REST /api/v1/bindings', () => {
     expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
   });
 });
+
+describe('bull-board behind the token', () => {
+  it('asks a browser for credentials (401 + Basic) and accepts the token as password', async () => {
+    const { NotificationOps } = await import('../../src/delivery/notifications.js');
+    const store = new MemoryLeaseStore('api');
+    const app = buildApi({ bindings: new BindingService(store, engine), token: 'secret-token-0123456789', notifications: { ops: new NotificationOps(new Map()), store, queues: new Map() } });
+    try {
+      const denied = await app.inject({ url: '/admin/queues' });
+      expect(denied.statusCode).toBe(401);
+      expect(denied.headers['www-authenticate']).toMatch(/^Basic/);
+      const basic = 'Basic ' + Buffer.from('ops:secret-token-0123456789').toString('base64');
+      expect((await app.inject({ url: '/admin/queues', headers: { authorization: basic } })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});

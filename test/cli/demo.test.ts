@@ -11,6 +11,6 @@ describe.runIf(requireTool('redis-server'))('npm run demo', () => {
     const lines = result.stdout.split('\n').filter((l) => l.includes('SAE <-'));
     expect(lines.map((l) => /SAE <- #\d+ (\S+)/.exec(l)![1])).toEqual(['interface-created', 'address-added', 'interface-deleted', 'address-deleted', 'interface-created', 'address-added']);
     expect(result.stdout).toMatch(/REST API\s+http:\/\/127\.0\.0\.1:\d+\/api\/v1\/bindings/);
-    expect(result.stdout).toMatch(/snmpwalk .* DXGW-MIB::dxgwMIB/);
+    expect(result.stdout).toMatch(/snmpwalk .* -m DXGW-MIB:SNMPv2-MIB .* DXGW-MIB::dxgwMIB/);
   });
 });

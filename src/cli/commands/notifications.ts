@@ -20,6 +20,7 @@ async function withOps<T>(opts: StoreOptions, fn: (ops: NotificationOps, c: Awai
   const { NotificationOps } = await import('../../delivery/notifications.js');
   const c = await connectStore(opts);
   const url = opts.redis ?? c.config.redis.url!;
+  if (c.config.sinks.length === 0) process.stderr.write('dxgw: no sinks in the configuration: give the --config the gateway runs with (sink names come from it)\n');
   const queues = openQueues(c.config.site, url, c.config.sinks.map((s) => s.name));
   try {
     return await fn(new NotificationOps(queues), c);
