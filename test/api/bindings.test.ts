@@ -3,20 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../src/api/server.js';
 import { decide, type EngineConfig } from '../../src/leases/engine.js';
+import { testEngineConfig } from '../helpers/engine-config.js';
 import { MemoryLeaseStore } from '../../src/leases/memory-store.js';
 import type { Observation } from '../../src/leases/observation.js';
 import { BindingService } from '../../src/subscribers/binding-service.js';
 
 const T0 = Date.UTC(2026, 10, 28, 9, 0, 0);
-const engine: EngineConfig = {
-  site: 'api',
-  activateOnAck: false,
-  activationMatchMac: false,
-  evaluateRouteMap: null,
-  defaultInterfaceName: (s) => `ip${s.ip.replaceAll('.', '-')}`,
-  defaultProfile: null,
-  profileOption: null,
-};
+const engine: EngineConfig = testEngineConfig({ site: 'api' });
 
 function ack(ip: string, mac: string, time = T0): Observation {
   return {

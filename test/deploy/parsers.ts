@@ -41,14 +41,7 @@ export function exists(path: string): boolean {
   }
 }
 
-export function hasTool(name: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { hasTool } from '../helpers/tools.js';
 
 // ---- YAML -----------------------------------------------------------------------------------
 

@@ -2,23 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { EventType } from '../../../src/events/event.js';
 import type { Binding } from '../../../src/leases/binding.js';
 import { decide, type EngineConfig } from '../../../src/leases/engine.js';
+import { testEngineConfig } from '../../helpers/engine-config.js';
 import { MemoryLeaseStore } from '../../../src/leases/memory-store.js';
 import type { AckObservation, Observation } from '../../../src/leases/observation.js';
 
 const T0 = Date.UTC(2026, 10, 28, 9, 0, 0);
 
-function config(overrides: Partial<EngineConfig> = {}): EngineConfig {
-  return {
-    site: 'test',
-    activateOnAck: false,
-    activationMatchMac: false,
-    evaluateRouteMap: null,
-    defaultInterfaceName: (s) => `ip${s.ip.replaceAll('.', '-')}`,
-    defaultProfile: null,
-    profileOption: null,
-    ...overrides,
-  };
-}
+const config = (overrides: Partial<EngineConfig> = {}): EngineConfig => testEngineConfig(overrides);
 
 function ack(overrides: Partial<AckObservation> = {}): AckObservation {
   return {
