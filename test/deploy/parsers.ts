@@ -3,7 +3,6 @@
  * systemd units, Dockerfiles and .dockerignore allow-lists, plus helpers shared by the deploy
  * tests. No Docker, kubectl or systemd is needed; where a real tool exists the tests use it too.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
