@@ -3,6 +3,7 @@
  * the subject is what the engine knows about a subscriber at activation; the decision is
  * what it does with it.
  */
+import type { TemplateSubject } from './template.js';
 
 /** A single value or a list of alternatives (any of them may match). */
 export type OneOrMany<T> = T | T[];
@@ -52,19 +53,11 @@ export interface RouteMapEntryConfig {
   set?: RouteMapSetConfig;
 }
 
-/** What the engine knows about a subscriber when it becomes active. */
-export interface RouteMapSubject {
-  vr: string;
-  ip: string;
-  giaddr: string;
-  mac: string;
-  /** Colon hex. */
-  clientId: string | null;
-  /** Option 82 sub-option 1, colon hex. */
-  circuitId: string | null;
-  /** Option 82 sub-option 2, colon hex. */
-  remoteId: string | null;
-  /** Outermost first (as decoded). */
+/**
+ * What the engine knows about a subscriber when it becomes active: what a template can show
+ * (addresses and ids in colon hex, VLANs outermost first), plus what only matching needs.
+ */
+export interface RouteMapSubject extends TemplateSubject {
   vlans: number[];
   /** Option 60 as text. */
   vendorClass: string | null;
