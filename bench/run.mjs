@@ -2,11 +2,12 @@
 // Benchmarks report; they never fail on speed (machines are noisy). `npm run bench -- NAME`
 // runs one.
 import { benchDecode } from './decode.mjs';
+import { benchDelivery } from './delivery.mjs';
 import { benchLeases } from './leases.mjs';
 import { benchNotifications } from './notifications.mjs';
 import { benchSnmp } from './snmp.mjs';
 
-const benches = { decode: benchDecode, leases: benchLeases, notifications: benchNotifications, snmp: benchSnmp };
+const benches = { decode: benchDecode, leases: benchLeases, notifications: benchNotifications, delivery: benchDelivery, snmp: benchSnmp };
 const only = process.argv[2];
 if (only && !benches[only]) {
   console.error(`unknown benchmark ${only}; one of: ${Object.keys(benches).join(', ')}`);

@@ -20,7 +20,7 @@ export class GatewayMetrics {
   private readonly gaveUp = new Counter({ name: 'dxgw_notifications_failed_total', help: 'Notifications given up on (waiting for an operator), by sink', labelNames: ['sink'], registers: [this.registry] });
   private readonly latency = new Histogram({
     name: 'dxgw_notification_latency_seconds',
-    help: 'From the event to its delivery, by sink',
+    help: 'From when dxgw committed the event (wall clock) to the sink accepting it, by sink',
     labelNames: ['sink'],
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600, 3600],
     registers: [this.registry],
@@ -78,9 +78,10 @@ export class GatewayMetrics {
     });
   }
 
-  onDelivered(sink: string, latencyMs: number): void {
-    this.delivered.inc({ sink });
-    this.latency.observe({ sink }, Math.max(0, latencyMs) / 1000);
+  /** `events` delivered together (one job), `latencyMs` after the first was committed. */
+  onDelivered(sink: string, latencyMs: number, events = 1): void {
+    this.delivered.inc({ sink }, events);
+    for (let i = 0; i < events; i++) this.latency.observe({ sink }, Math.max(0, latencyMs) / 1000);
   }
 
   onAttemptFailed(sink: string, message: string): void {

@@ -9,7 +9,16 @@ import { host, ipv4, name, port, secret } from './primitives.js';
 const common = {
   name,
   events: z.array(z.enum(EVENT_TYPES)).min(1, { error: 'list at least one event type, or leave the key out for all' }).default([...EVENT_TYPES]),
+  /** Deliveries in flight at once for this sink (per delivery process). */
+  concurrency: z.number().int().min(1).max(256).default(16),
 };
+
+/** Opt-in batch mode (HTTP): one POST carries up to maxEvents events as a JSON array. */
+const batch = z.strictObject({
+  maxEvents: z.number().int().min(1).max(5000).default(100),
+  /** How long the bridge may hold new events back to fill a batch (docs/notifications.md). */
+  maxDelayMs: z.number().int().min(0).max(10_000).default(20),
+});
 
 const httpUrl = z.url({ protocol: /^https?$/, error: (iss) => `${JSON.stringify(iss.input)} is not an http(s) URL` });
 
@@ -20,6 +29,7 @@ export const httpSink = z.strictObject({
   /** HMAC-SHA256 key for the signature header. */
   secret,
   timeoutMs: z.number().int().min(100).max(600_000).default(5000),
+  batch: batch.optional(),
   /** PEM bundle to trust instead of the system CAs (private PKI). */
   caFile: z.string().min(1).optional(),
 });
@@ -84,3 +94,4 @@ export type SinkConfig = z.infer<typeof sinkSchema>;
 export type HttpSinkConfig = z.infer<typeof httpSink>;
 export type RadiusSinkConfig = z.infer<typeof radiusSink>;
 export type SnmpSinkConfig = z.infer<typeof snmpSink>;
+export type BatchConfig = z.infer<typeof batch>;

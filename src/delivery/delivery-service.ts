@@ -7,8 +7,9 @@ import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { LeaseStore } from '../leases/store.js';
 import { Bridge } from './bridge.js';
-import { connectionFor, QUEUE_NAME, queuePrefix, type NotificationJobData, type RetryPolicy } from './queues.js';
+import { connectionFor, QUEUE_NAME, queuePrefix, type CompletedRetention, type NotificationJobData, type RetryPolicy } from './queues.js';
 import type { Sink } from './sink.js';
+import { StallRecovery } from './stall-recovery.js';
 import { createSinkWorker, type SinkWorker } from './worker.js';
 
 export interface DeliveryServiceOptions {
@@ -17,10 +18,14 @@ export interface DeliveryServiceOptions {
   store: LeaseStore;
   sinks: Sink[];
   retry: RetryPolicy;
+  /** Completed jobs kept per sink queue. */
+  completed?: CompletedRetention;
+  /** Overrides every sink's own concurrency (benchmarks, tests). */
   concurrency?: number;
   parkMs?: number;
   onGaveUp?: (sink: Sink, job: Job<NotificationJobData>, error: Error) => void;
-  onDelivered?: (sink: Sink, latencyMs: number) => void;
+  /** `events` delivered in one job, `latencyMs` from the first one's commit. */
+  onDelivered?: (sink: Sink, latencyMs: number, events: number) => void;
   onAttemptFailed?: (sink: Sink, error: Error) => void;
   onError?: (where: string, error: unknown) => void;
 }
@@ -43,6 +48,7 @@ export class DeliveryService {
   readonly bridge: Bridge;
   private readonly workers: SinkWorker[] = [];
   private readonly bridgeRedis: Redis;
+  private recovery: StallRecovery | undefined;
 
   constructor(private readonly options: DeliveryServiceOptions) {
     this.queues = openQueues(options.site, options.redisUrl, options.sinks.map((s) => s.name));
@@ -54,6 +60,7 @@ export class DeliveryService {
       redis: this.bridgeRedis,
       sinks: options.sinks.map((sink) => ({ sink, queue: this.queues.get(sink.name)! })),
       retry: options.retry,
+      ...(options.completed ? { completed: options.completed } : {}),
       onError: (error) => options.onError?.('bridge', error),
     });
   }
@@ -73,9 +80,9 @@ export class DeliveryService {
         ...(this.options.concurrency !== undefined ? { concurrency: this.options.concurrency } : {}),
         ...(this.options.parkMs !== undefined ? { parkMs: this.options.parkMs } : {}),
         onGaveUp: (job, error) => this.options.onGaveUp?.(sink, job, error),
-        onDelivered: (_job, latency) => {
-          this.activityOf(sink.name).delivered++;
-          this.options.onDelivered?.(sink, latency);
+        onDelivered: (_job, latency, events) => {
+          this.activityOf(sink.name).delivered += events;
+          this.options.onDelivered?.(sink, latency, events);
         },
         onAttemptFailed: (_job, error) => {
           Object.assign(this.activityOf(sink.name), { lastErrorTime: Date.now(), lastError: error.message });
@@ -85,6 +92,15 @@ export class DeliveryService {
       worker.worker.on('error', (error) => this.options.onError?.(`worker ${sink.name}`, error));
       this.workers.push(worker);
     }
+    // Registered before the workers take jobs, so no other process mistakes them for dead.
+    this.recovery = new StallRecovery(
+      this.bridgeRedis,
+      this.options.site,
+      this.workers.map((w, i) => ({ sink: this.options.sinks[i]!.name, worker: w.worker, queue: this.queues.get(this.options.sinks[i]!.name)! })),
+      (error) => this.options.onError?.('stall recovery', error),
+    );
+    await this.recovery.start();
+    for (const w of this.workers) void w.worker.run().catch((error: unknown) => this.options.onError?.('worker run', error));
     this.bridge.start();
   }
 
@@ -117,10 +133,12 @@ export class DeliveryService {
 
   async stop(graceMs = 10_000): Promise<void> {
     await this.bridge.stop();
+    this.recovery?.stop();
     const closing = Promise.all(this.workers.map((w) => w.worker.close()));
     const timer = setTimeout(() => this.workers.forEach((w) => w.abortInFlight()), graceMs);
     await closing;
     clearTimeout(timer);
+    await this.recovery?.leave();
     for (const sink of this.options.sinks) await sink.stop?.().catch((error: unknown) => this.options.onError?.(`sink ${sink.name} stop`, error));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.bridgeRedis.disconnect();

@@ -7,7 +7,8 @@
 import type { Job, JobType, Queue } from 'bullmq';
 import { DxgwError } from '../errors/codes.js';
 import type { LeaseStore } from '../leases/store.js';
-import { jobIdFor, parseJobId, type NotificationJobData } from './queues.js';
+import { deliveredSoFar, jobEvents, jobIdFor, parseJobId, type NotificationJobData } from './queues.js';
+import type { SubscriberEvent } from '../events/event.js';
 
 export const NOTIFICATION_STATES = ['failed', 'waiting', 'active', 'delayed', 'completed'] as const;
 export type NotificationState = (typeof NOTIFICATION_STATES)[number];
@@ -15,8 +16,13 @@ export type NotificationState = (typeof NOTIFICATION_STATES)[number];
 export interface NotificationView {
   id: string;
   sink: string;
+  /** The first of the job's events (a job carries one subscriber's run, or a batch). */
   eventId: string;
+  eventIds: string[];
+  /** The events' types, comma-separated, in delivery order. */
   type: string;
+  /** Events delivered before the last attempt failed part-way. */
+  delivered: number;
   subscriber: { vr: string; ip: string; mac: string };
   state: string;
   attemptsMade: number;
@@ -27,19 +33,22 @@ export interface NotificationView {
 }
 
 export interface NotificationDetail extends NotificationView {
-  event: NotificationJobData['event'];
+  events: SubscriberEvent[];
   /** Stack traces of the failed attempts, newest last (BullMQ keeps them). */
   errors: string[];
   waitingFor: string | null;
 }
 
 async function view(job: Job<NotificationJobData>, sink: string, state?: string): Promise<NotificationView> {
-  const { event } = job.data;
+  const events = jobEvents(job.data);
+  const event = events[0]!;
   return {
     id: job.id!,
     sink,
     eventId: event.id,
-    type: event.type,
+    eventIds: events.map((e) => e.id),
+    type: events.map((e) => e.type).join(','),
+    delivered: deliveredSoFar(job.progress),
     subscriber: { vr: event.subscriber.vr, ip: event.subscriber.ip, mac: event.subscriber.mac },
     state: state ?? (await job.getState()),
     attemptsMade: job.attemptsMade,
@@ -86,7 +95,7 @@ export class NotificationOps {
   async show(jobId: string): Promise<NotificationDetail> {
     const { job, sink } = await this.job(jobId);
     const v = await view(job, sink);
-    return { ...v, event: job.data.event, errors: job.stacktrace ?? [], waitingFor: job.data.prevJobId };
+    return { ...v, events: jobEvents(job.data), errors: job.stacktrace ?? [], waitingFor: job.data.prevJobId };
   }
 
   /** Back to waiting with every attempt again. Only failed jobs can be retried. */
@@ -127,10 +136,15 @@ export class NotificationOps {
   async forSubscriber(store: LeaseStore, vr: string, ip: string, limit = 100): Promise<NotificationView[]> {
     const events = await store.history(vr, ip, limit);
     const out: NotificationView[] = [];
-    for (const event of events) {
-      for (const sink of this.sinks) {
+    for (const sink of this.sinks) {
+      // A job is named after its first event; the events it carries need no lookup of their own.
+      const covered = new Set<string>();
+      for (const event of events) {
+        if (covered.has(event.id)) continue;
         const job = await this.queue(sink).getJob(jobIdFor(event.id, sink));
-        if (job) out.push(await view(job, sink));
+        if (!job) continue;
+        for (const e of jobEvents(job.data)) covered.add(e.id);
+        out.push(await view(job, sink));
       }
     }
     return out;

@@ -1,34 +1,82 @@
 /**
- * Order per subscriber per sink (DESIGN §1): a job may be delivered only when the previous
- * job of its lane (chained by the bridge) is done — delivered, permanently failed, or gone
- * (discarded by an operator, or completed long ago and cleaned). Otherwise the job is parked
- * briefly without using an attempt. Retries of an earlier event therefore hold back the
- * later ones of the same subscriber only, never the rest of the queue.
+ * Order per chain per sink (DESIGN §1, ADR 0004): a job may be delivered only when the
+ * previous job of its chain is done — delivered, permanently failed, or gone (discarded by an
+ * operator, or completed long ago and cleaned). Otherwise the job is parked without using an
+ * attempt. Retries of an earlier job hold back the later ones of the same chain only.
+ *
+ * Most predecessors were handled by this very process a moment ago, so the gate first asks
+ * its own memory (delivered recently, or in flight right now: wait for it in place) and only
+ * then Redis.
  */
 import type { Job, Queue } from 'bullmq';
-import { parseJobId, type NotificationJobData } from './queues.js';
+import type { Redis } from 'ioredis';
+import type { NotificationJobData } from './queues.js';
 
-const seqOf = (jobId: string): number => Number(/-(\d+)$/.exec(parseJobId(jobId)?.eventId ?? '')?.[1] ?? NaN);
-
-export type GateVerdict = { go: true } | { go: false; waitingFor: string; state: string };
+export type GateVerdict = { go: true } | { go: false; waitingFor: string; state: string; retryAt?: number };
 
 const DONE = new Set(['completed', 'failed', 'unknown']);
+const REMEMBERED = 50_000;
 
-/**
- * Decides whether `job` may run now. When its predecessor is being delivered this very
- * moment (the common case: a subscriber's events arrive together), it waits a few ms in
- * place rather than taking the slower park-and-requeue path.
- */
-export async function checkOrder(queue: Queue<NotificationJobData>, job: Job<NotificationJobData>, waitActiveMs = 50): Promise<GateVerdict> {
-  const prev = job.data.prevJobId;
-  // A link to the job itself or to a later event can only come from a bridge replaying a
-  // batch after a crash: it constrains nothing.
-  if (prev === null || prev === job.id || !(seqOf(prev) < seqOf(job.id!))) return { go: true };
-  const deadline = Date.now() + waitActiveMs;
-  for (let pause = 2; ; pause = Math.min(pause * 2, 10)) {
-    const state = await queue.getJobState(prev);
-    if (DONE.has(state)) return { go: true };
-    if (state !== 'active' || Date.now() >= deadline) return { go: false, waitingFor: prev, state };
-    await new Promise((r) => setTimeout(r, pause));
+export class OrderGate {
+  /** Jobs this process delivered (two generations: a bounded memory without a timer). */
+  private recent = new Set<string>();
+  private older = new Set<string>();
+  /** Jobs this process is delivering now: resolves true when delivered. */
+  private readonly inFlight = new Map<string, Promise<boolean>>();
+
+  constructor(
+    private readonly queue: Queue<NotificationJobData>,
+    /** How long to wait in place for a predecessor active in another process. */
+    private readonly waitActiveMs = 50,
+  ) {}
+
+  /** Marks `jobId` as being delivered; call the returned function with the outcome. */
+  begin(jobId: string): (delivered: boolean) => void {
+    let settle!: (delivered: boolean) => void;
+    this.inFlight.set(jobId, new Promise<boolean>((r) => (settle = r)));
+    return (delivered) => {
+      this.inFlight.delete(jobId);
+      if (delivered) this.remember(jobId);
+      settle(delivered);
+    };
+  }
+
+  private remember(jobId: string): void {
+    this.recent.add(jobId);
+    if (this.recent.size >= REMEMBERED) {
+      this.older = this.recent;
+      this.recent = new Set();
+    }
+  }
+
+  async check(job: Job<NotificationJobData>): Promise<GateVerdict> {
+    const prev = job.data.prevJobId;
+    if (prev === null || prev === job.id) return { go: true };
+    if (this.recent.has(prev) || this.older.has(prev)) return { go: true };
+    const mine = this.inFlight.get(prev);
+    if (mine && (await mine)) return { go: true };
+    return this.askRedis(prev);
+  }
+
+  private async askRedis(prev: string): Promise<GateVerdict> {
+    const deadline = Date.now() + this.waitActiveMs;
+    for (let pause = 2; ; pause = Math.min(pause * 2, 10)) {
+      const state = await this.queue.getJobState(prev);
+      if (DONE.has(state)) return { go: true };
+      if (state === 'delayed') {
+        // Backing off: come back when its next attempt is due, not every few ms.
+        const retryAt = await this.dueTime(prev);
+        return { go: false, waitingFor: prev, state, ...(retryAt !== undefined ? { retryAt } : {}) };
+      }
+      if (state !== 'active' || Date.now() >= deadline) return { go: false, waitingFor: prev, state };
+      await new Promise((r) => setTimeout(r, pause));
+    }
+  }
+
+  private async dueTime(jobId: string): Promise<number | undefined> {
+    const client = (await this.queue.backend.client) as unknown as Redis;
+    const score = await client.zscore(this.queue.keys.delayed!, jobId);
+    // BullMQ scores delayed jobs as timestamp * 0x1000 + a counter.
+    return score === null ? undefined : Math.floor(Number(score) / 0x1000);
   }
 }

@@ -14,8 +14,10 @@ export interface DeliveryAttempt {
   /** 1-based attempt number, and the total allowed. */
   attempt: number;
   maxAttempts: number;
-  /** Aborted when the gateway shuts down or the attempt times out. */
+  /** Aborted when the gateway shuts down (one signal per job: sinks may listen, and must stop listening when done). */
   signal: AbortSignal;
+  /** The BullMQ job, for an idempotency key that covers the whole request. */
+  jobId?: string;
 }
 
 export interface Sink {
@@ -24,6 +26,12 @@ export interface Sink {
   /** Event types this sink takes (the bridge enqueues only these). */
   readonly events: ReadonlySet<EventType>;
   deliver(event: SubscriberEvent, attempt: DeliveryAttempt): Promise<void>;
+  /** Batch mode (opt-in per sink): the bridge queues up to maxEvents events per job. */
+  readonly batch?: { maxEvents: number; maxDelayMs: number };
+  /** Delivers a job's events in one request; all or nothing (a failure retries them all). */
+  deliverBatch?(events: readonly SubscriberEvent[], attempt: DeliveryAttempt): Promise<void>;
+  /** Deliveries in flight at once (per delivery process); 16 when unset. */
+  readonly concurrency?: number;
   /** Called once when the delivery role starts (RADIUS: Accounting-On). */
   start?(): Promise<void>;
   /** Called once at graceful shutdown (RADIUS: Accounting-Off). */

@@ -4,6 +4,7 @@ export type CaptureSource = { kind: 'live' } | { kind: 'file'; path: string; spe
 export type CaptureWorkerMessage =
   | { type: 'ready'; bindings: number }
   | { type: 'stats'; frames: number; dhcp: number; errors: number; events: number; transitions: number; captureDrops: number }
+  | { type: 'replay-paced'; wall: number; capture: number }
   | { type: 'replay-done' }
   | { type: 'stopped' }
   | { type: 'error'; message: string }

@@ -10,6 +10,8 @@ export interface CaptureRole {
   /** Resolves when a replay reached the end of its file. */
   replayDone: Promise<void>;
   latest: Extract<CaptureWorkerMessage, { type: 'stats' }> | undefined;
+  /** A paced replay: the wall time its first frame was fed at, and that frame's capture time (ms). */
+  pacedFrom?: { wall: number; capture: number };
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export function startCaptureRole(config: DxgwConfig, redisUrl: string, source: C
   worker.on('message', (m: CaptureWorkerMessage) => {
     if (m.type === 'ready') markReady();
     else if (m.type === 'stats') role.latest = m;
+    else if (m.type === 'replay-paced') role.pacedFrom = { wall: m.wall, capture: m.capture };
     else if (m.type === 'replay-done') markDone();
     else if (m.type === 'stopped') markStopped();
     else if (m.type === 'error') onError(m.message);

@@ -80,7 +80,10 @@ async function replayFile(path: string, speed: number | 'max'): Promise<void> {
       if (stopping) return;
       if (speed !== 'max') {
         const t = frameTimeMs(frame);
-        first ??= { capture: t, wall: Date.now() };
+        if (!first) {
+          first = { capture: t, wall: Date.now() };
+          post({ type: 'replay-paced', ...first });
+        }
         const due = first.wall + (t - first.capture) / speed;
         if (due > Date.now()) {
           await pipeline.flush();

@@ -13,6 +13,7 @@ import type { DxgwConfig } from '../config/schema.js';
 import { DeliveryService } from '../delivery/delivery-service.js';
 import { NotificationOps } from '../delivery/notifications.js';
 import { buildSinks } from '../delivery/sinks/build-sinks.js';
+import { jobEvents } from '../delivery/queues.js';
 import { DxgwError, ErrorCodes, type ErrorCode } from '../errors/codes.js';
 import { RedisLeaseStore } from '../leases/redis/redis-store.js';
 import { BindingService } from '../subscribers/binding-service.js';
@@ -139,12 +140,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         store,
         sinks,
         retry: config.retry,
-        onDelivered: (sink, latency) => metrics.onDelivered(sink.name, latency),
+        onDelivered: (sink, latency, events) => metrics.onDelivered(sink.name, latency, events),
         onAttemptFailed: (sink, error) => metrics.onAttemptFailed(sink.name, error.message),
         onGaveUp: (sink, job, error) => {
           metrics.onGaveUp(sink.name);
           logger.error({ sink: sink.name, job: job.id, error: error.message }, 'notification failed for good; an operator can retry it');
-          for (const s of sinks) if ('notifyDeliveryFailed' in s) void (s as unknown as { notifyDeliveryFailed(a: string, b: string, c: string): Promise<void> }).notifyDeliveryFailed(sink.name, job.data.event.id, error.message).catch(() => undefined);
+          for (const s of sinks) if ('notifyDeliveryFailed' in s) void (s as unknown as { notifyDeliveryFailed(a: string, b: string, c: string): Promise<void> }).notifyDeliveryFailed(sink.name, jobEvents(job.data)[0]!.id, error.message).catch(() => undefined);
         },
         onError: (where, error) => logger.error({ where, err: error }, 'delivery error'),
       });
@@ -206,7 +207,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
     if (options.exitWhenIdle && capture && options.replay) {
       void capture.replayDone.then(async () => {
-        logger.info(capture!.latest ?? {}, 'replay finished; waiting for deliveries');
+        // pacedFrom: where a paced replay's clock started (how benchmarks time frames to their events).
+        logger.info({ ...capture!.latest, ...(capture!.pacedFrom ? { pacedFrom: capture!.pacedFrom } : {}) }, 'replay finished; waiting for deliveries');
         while (delivery && !(await delivery.idle())) await new Promise((r) => setTimeout(r, 200));
         finish(0);
       });

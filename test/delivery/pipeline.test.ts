@@ -115,13 +115,15 @@ describe.runIf(requireTool('redis-server'))('notification pipeline (BullMQ, HTTP
     await svc.start();
     const ops = new NotificationOps(svc.queues);
     // Heads of lanes fail at once (permanent); later events then proceed and fail too.
-    await waitFor('every event failed', async () => (await ops.list({ state: 'failed' })).length >= events);
+    const failedEvents = async () => (await ops.list({ state: 'failed' })).reduce((n, f) => n + f.eventIds.length, 0);
+    await waitFor('every event failed', async () => (await failedEvents()) >= events);
     const failed = await ops.list({ state: 'failed' });
     expect(failed.every((f) => f.attemptsMade === 1 && /HTTP 400/.test(f.lastError ?? ''))).toBe(true);
     const detail = await ops.show(failed[0]!.id);
-    expect(detail.event.id).toBe(failed[0]!.eventId);
+    expect(detail.events[0]!.id).toBe(failed[0]!.eventId);
+    expect(detail.events.map((e) => e.id)).toEqual(failed[0]!.eventIds);
     receiver.behave(() => ({ status: 200 }));
-    expect(await ops.retryAll('sae')).toBe(events);
+    expect(await ops.retryAll('sae')).toBe(failed.length);
     await waitFor('all delivered after the retry', async () => receiver.delivered().length >= events);
     expect(await ops.list({ state: 'failed' })).toHaveLength(0);
     assertOrderedPerSubscriber(receiver.requests.filter((r) => r.status === 200));

@@ -11,6 +11,8 @@ export interface Received {
   headers: IncomingHttpHeaders;
   signatureOk: boolean;
   status: number;
+  /** When the request arrived (ms). */
+  at: number;
 }
 
 export type Behaviour = (request: { eventId: string; attempt: number }) => { status: number; retryAfter?: string } | 'hang';
@@ -34,23 +36,26 @@ export async function startHttpReceiver(secret: string, behaviour: Behaviour = (
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString();
-      let event: Received['event'];
+      let events: Array<Received['event']>;
       try {
-        event = JSON.parse(body);
+        // Batch mode posts a JSON array: one request, every event recorded on its own.
+        const parsed = JSON.parse(body);
+        events = Array.isArray(parsed) ? parsed : [parsed];
       } catch {
         res.statusCode = 400;
         res.end();
         return;
       }
+      const event = events[0]!;
       const attempt = (attempts.get(event.id) ?? 0) + 1;
       attempts.set(event.id, attempt);
       const answer = current({ eventId: event.id, attempt });
       const signatureOk = req.headers['x-dxgw-signature'] === signBody(secret, String(req.headers['x-dxgw-timestamp']), body);
       if (answer === 'hang') {
-        requests.push({ event, headers: req.headers, signatureOk, status: 0 });
+        for (const e of events) requests.push({ event: e, headers: req.headers, signatureOk, status: 0, at: Date.now() });
         return; // never answer
       }
-      requests.push({ event, headers: req.headers, signatureOk, status: answer.status });
+      for (const e of events) requests.push({ event: e, headers: req.headers, signatureOk, status: answer.status, at: Date.now() });
       res.statusCode = answer.status;
       if (answer.retryAfter) res.setHeader('retry-after', answer.retryAfter);
       res.end();
