@@ -6,7 +6,7 @@
 import type { SubscriberEvent } from '../events/event.js';
 import { stampEvent } from '../events/stamp.js';
 import { parseIp } from '../packet/addresses.js';
-import { bindingKey, type Binding } from './binding.js';
+import { bindingKey, type Binding, type BindingState } from './binding.js';
 import type { BindingLookup, EngineCounter, Transition } from './engine-types.js';
 import { MinHeap } from './min-heap.js';
 import type { BindingFilter, CommitResult, LeaseStore, OutboxEntry } from './store.js';
@@ -122,6 +122,12 @@ export class MemoryLeaseStore implements LeaseStore {
 
   async addCounters(counts: Record<string, number>): Promise<void> {
     for (const [name, n] of Object.entries(counts)) this.bump(name, n);
+  }
+
+  async bindingsByState(): Promise<Record<BindingState, number>> {
+    const byState: Record<BindingState, number> = { bound: 0, active: 0, denied: 0 };
+    for (const b of this.bindings.values()) byState[b.state]++;
+    return byState;
   }
 
   async counters(): Promise<Record<string, number>> {

@@ -43,6 +43,8 @@ export interface LeaseStore {
   /** Adds to statistics counters without a transition (ignored messages, decode errors …). */
   addCounters(counts: Record<string, number>): Promise<void>;
   counters(): Promise<Record<string, number>>;
+  /** Bindings by state, without reading the table (the API's statistics answer in O(1)). */
+  bindingsByState(): Promise<Record<BindingState, number>>;
   /**
    * Claims due timers: returns bindings whose expiry is <= now and pushes their timer
    * `claimMs` ahead, so a second sweeper does not take them and a crashed one's claim

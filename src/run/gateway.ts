@@ -94,6 +94,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const redis = await connect(redisUrl);
     cleanups.push(async () => redis.disconnect());
     const store = new RedisLeaseStore(redis, config.site);
+    // A store older than the by-state counters gets them from its table, before any transition.
+    await store.countStatesOnce();
     const engine = engineConfigFrom(config);
 
     let capture: CaptureRole | undefined;

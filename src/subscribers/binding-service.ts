@@ -87,11 +87,10 @@ export class BindingService {
     return this.store.history(vr, ip, limit);
   }
 
-  /** Statistics: counters, plus bindings by state computed from the table. */
+  /** Statistics: counters, plus bindings by state (kept by the store, not counted per call). */
   async stats(): Promise<{ bindings: Record<string, number>; counters: Record<string, number> }> {
-    const all = await this.store.list();
-    const bindings: Record<string, number> = { total: all.length, bound: 0, active: 0, denied: 0 };
-    for (const b of all) bindings[b.state] = (bindings[b.state] ?? 0) + 1;
-    return { bindings, counters: await this.store.counters() };
+    const byState = await this.store.bindingsByState();
+    const total = Object.values(byState).reduce((a, b) => a + b, 0);
+    return { bindings: { total, ...byState }, counters: await this.store.counters() };
   }
 }

@@ -27,5 +27,10 @@ describe.runIf(requireTool('redis-server'))('with a real redis-server', () => {
   });
 
   // A new site per test: the stores share the client (borrowed, not closed by the store).
-  leaseStoreConformance('RedisLeaseStore', async () => ({ store: new RedisLeaseStore(client, newSite()), cleanup: async () => {} }));
+  leaseStoreConformance('RedisLeaseStore', async () => {
+    const store = new RedisLeaseStore(client, newSite());
+    // As `dxgw run` does at start: from here on the scripts keep bindings by state.
+    await store.countStatesOnce();
+    return { store, cleanup: async () => {} };
+  });
 });

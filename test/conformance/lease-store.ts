@@ -570,6 +570,29 @@ export function leaseStoreConformance(name: string, makeStore: () => Promise<Sto
     // ---- counters and commits -----------------------------------------------------------
 
     describe('counters and commits', () => {
+      test('bindings by state follow every put and delete', async () => {
+        const store = await fresh();
+        const byList = async () => {
+          const counts = { bound: 0, active: 0, denied: 0 };
+          for (const b of await store.list()) counts[b.state]++;
+          return counts;
+        };
+        const a = makeBinding();
+        const b = makeBinding({ ip: '192.0.2.61', mac: '02:00:00:00:00:61', state: 'active' });
+        const c = makeBinding({ ip: '192.0.2.62', mac: '02:00:00:00:00:62', state: 'denied' });
+        await apply(store, put(a, 0));
+        await apply(store, put(b, 0));
+        await apply(store, put(c, 0));
+        expect(await store.bindingsByState()).toEqual({ bound: 1, active: 1, denied: 1 });
+        await apply(store, put(next(a, { state: 'active' }), 1));
+        await apply(store, put(next(b), 1));
+        await apply(store, del(c, 1));
+        expect(await store.bindingsByState()).toEqual({ bound: 0, active: 2, denied: 0 });
+        // A conflicting write changes nothing.
+        await store.commit([put(next(a, { state: 'denied' }), 7)], []);
+        expect(await store.bindingsByState()).toEqual(await byList());
+      });
+
       test('commit counters count once when the commit applies; addCounters adds', async () => {
         const store = await fresh();
         const b = makeBinding();

@@ -10,7 +10,7 @@
   KEYS[5] expiry zset     {dxgw:<site>}:expiry
   KEYS[6] seq hash        {dxgw:<site>}:seq
   KEYS[7] outbox stream   {dxgw:<site>}:outbox
-  KEYS[8] stats hash      {dxgw:<site>}:stats
+  KEYS[8] stats hash      {dxgw:<site>}:stats   counters, and bindings:<state code> by state
 
   ARGV[1]  lane: <vr>|<ip>
   ARGV[2]  expectRev (0 = must not exist: then only the events and counters are written)
@@ -26,7 +26,7 @@
 --- @include "outbox"
 
 local lease, lane, vr = KEYS[1], ARGV[1], ARGV[3]
-local cur = redis.call('HMGET', lease, 'r', 'm', 'c', 'i')
+local cur = redis.call('HMGET', lease, 'r', 'm', 'c', 'i', 't')
 local rev = tonumber(cur[1]) or 0
 if rev ~= tonumber(ARGV[2]) then
   return {-1, rev}
@@ -35,6 +35,7 @@ end
 if cur[2] then unindex(KEYS[2], vr .. '|' .. cur[2], false, lane) end
 if cur[3] then unindex(KEYS[3], vr .. '|' .. cur[3], false, lane) end
 if cur[4] then unindex(KEYS[4], cur[4], false, lane) end
+if cur[5] then countState(KEYS[8], cur[5], false) end
 redis.call('DEL', lease)
 redis.call('ZREM', KEYS[5], lane)
 

@@ -10,7 +10,7 @@
   KEYS[5] expiry zset     {dxgw:<site>}:expiry    <vr>|<ip> scored by expiresAt (ms)
   KEYS[6] seq hash        {dxgw:<site>}:seq       <vr>|<ip> -> last seq
   KEYS[7] outbox stream   {dxgw:<site>}:outbox
-  KEYS[8] stats hash      {dxgw:<site>}:stats
+  KEYS[8] stats hash      {dxgw:<site>}:stats   counters, and bindings:<state code> by state
 
   ARGV[1]  lane: <vr>|<ip>
   ARGV[2]  expectRev: rev the stored binding must have (0 = must not exist)
@@ -32,7 +32,7 @@
 --- @include "outbox"
 
 local lease, lane, vr = KEYS[1], ARGV[1], ARGV[3]
-local cur = redis.call('HMGET', lease, 'r', 'm', 'c', 'i')
+local cur = redis.call('HMGET', lease, 'r', 'm', 'c', 'i', 't')
 local rev = tonumber(cur[1]) or 0
 if rev ~= tonumber(ARGV[2]) then
   return {-1, rev}
@@ -61,6 +61,11 @@ if newIf then redis.call('HSET', KEYS[4], newIf, lane) end
 local nf = tonumber(ARGV[9])
 redis.call('DEL', lease)
 redis.call('HSET', lease, unpack(ARGV, 10, 9 + 2 * nf))
+local newState = false
+for j = 10, 9 + 2 * nf, 2 do
+  if ARGV[j] == 't' then newState = ARGV[j + 1] end
+end
+countState(KEYS[8], cur[5] or false, newState)
 
 if ARGV[7] == '' then
   redis.call('ZREM', KEYS[5], lane)

@@ -46,7 +46,7 @@ export const F = {
 
 const NEVER_CHUNKED = new Set<string>([F.rev, F.mac, F.clientId, F.interfaceName]);
 
-const STATE_CODE: Record<BindingState, string> = { bound: 'b', active: 'a', denied: 'd' };
+export const STATE_CODE: Record<BindingState, string> = { bound: 'b', active: 'a', denied: 'd' };
 const STATE_OF: Record<string, BindingState> = { b: 'bound', a: 'active', d: 'denied' };
 
 const CODE = /^\d{1,3}$/;

@@ -14,11 +14,11 @@ import { Redis, type ChainableCommander, type RedisOptions } from 'ioredis';
 import type { EventDraft, SubscriberEvent } from '../../events/event.js';
 import { stampEvent } from '../../events/stamp.js';
 import { DxgwError } from '../../errors/codes.js';
-import type { Binding } from '../binding.js';
+import type { Binding, BindingState } from '../binding.js';
 import type { DeleteTransition, EngineCounter, PutTransition, Transition } from '../engine-types.js';
 import { compareBindings, matchesFilter } from '../filter.js';
 import type { BindingFilter, CommitResult, LeaseStore, OutboxEntry } from '../store.js';
-import { decodeBinding, encodeBinding } from './binding-codec.js';
+import { decodeBinding, encodeBinding, STATE_CODE } from './binding-codec.js';
 import { globEscape, laneOf, parseLane, parseLeaseKey, siteKeys, validateVr, type SiteKeys } from './keys.js';
 import { parseClaimReply, parseTransitionReply, storeUnavailable, type TransitionReply } from './script-results.js';
 import { defineLeaseScripts, SCRIPTS, type LeaseScriptCommands, type ScriptArg } from './scripts.js';
@@ -178,10 +178,30 @@ export class RedisLeaseStore implements LeaseStore {
     await this.exec('addCounters', pipe);
   }
 
+  /**
+   * Bindings by state from the `bindings:<code>` fields the transition scripts keep. A store
+   * written before they existed has no `bindings:counted` mark: then the table is counted.
+   */
+  async bindingsByState(): Promise<Record<BindingState, number>> {
+    const states = Object.keys(STATE_CODE) as BindingState[];
+    const raw = await this.run('bindingsByState', () => this.client.hmget(this.keys.stats, COUNTED, ...states.map((s) => `bindings:${STATE_CODE[s]}`)));
+    if (raw[0] === null) return countStates(await this.list());
+    return Object.fromEntries(states.map((s, i) => [s, Math.max(0, Number(raw[i + 1] ?? 0))])) as Record<BindingState, number>;
+  }
+
+  /** Sets the by-state fields from the table once (start-up of a store older than them). */
+  async countStatesOnce(): Promise<void> {
+    if ((await this.run('countStatesOnce', () => this.client.hexists(this.keys.stats, COUNTED))) === 1) return;
+    const byState = countStates(await this.list());
+    const fields = Object.fromEntries(Object.entries(byState).map(([s, n]) => [`bindings:${STATE_CODE[s as BindingState]}`, n]));
+    await this.run('countStatesOnce', () => this.client.hset(this.keys.stats, { ...fields, [COUNTED]: Date.now() }));
+  }
+
   async counters(): Promise<Record<string, number>> {
     const raw = await this.run('counters', () => this.client.hgetall(this.keys.stats));
     return Object.fromEntries(
       Object.entries(raw)
+        .filter(([name]) => !name.startsWith('bindings:'))
         .map(([name, v]) => [name, Number(v)] as const)
         .sort(([a], [b]) => a.localeCompare(b)),
     );
@@ -374,4 +394,12 @@ function countsOf(counters: EngineCounter[]): Record<string, number> {
 function fieldOf(fields: string[], name: string): string | undefined {
   for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
   return undefined;
+}
+
+const COUNTED = 'bindings:counted';
+
+function countStates(bindings: Binding[]): Record<BindingState, number> {
+  const byState: Record<BindingState, number> = { bound: 0, active: 0, denied: 0 };
+  for (const b of bindings) byState[b.state]++;
+  return byState;
 }

@@ -9,6 +9,9 @@
 
   bumpCounters(statsKey, i): HINCRBY statsKey for each (name, increment) pair from ARGV[i]
   to the end of ARGV.
+
+  countState(statsKey, old, new): keeps `bindings:<state code>` in statsKey (bindings by
+  state, read in O(1) by the API) as a binding goes from state old to new (false = none).
 ]]
 local function appendEvents(seqKey, outboxKey, lane, maxlen, i)
   local out = {1}
@@ -41,4 +44,10 @@ local function unindex(indexKey, field, keep, lane)
   if field and field ~= keep and redis.call('HGET', indexKey, field) == lane then
     redis.call('HDEL', indexKey, field)
   end
+end
+
+local function countState(statsKey, old, new)
+  if old == new then return end
+  if old then redis.call('HINCRBY', statsKey, 'bindings:' .. old, -1) end
+  if new then redis.call('HINCRBY', statsKey, 'bindings:' .. new, 1) end
 end
