@@ -70,8 +70,8 @@ describe.runIf(requireTool('redis-server'))('notification pipeline (BullMQ, HTTP
     await redis.flushall();
   });
 
-  function start(retry = { attempts: 10, backoffMs: 20, maxBackoffMs: 200 }) {
-    const config = parseConfig({ sinks: [{ name: 'sae', type: 'http', url: receiver.url, secret: SECRET, timeoutMs: 1000 }] });
+  function start(retry = { attempts: 10, backoffMs: 20, maxBackoffMs: 200 }, sink: object = {}) {
+    const config = parseConfig({ sinks: [{ name: 'sae', type: 'http', url: receiver.url, secret: SECRET, timeoutMs: 1000, ...sink }] });
     const store = new RedisLeaseStore(redis, config.site);
     service = new DeliveryService({ site: config.site, redisUrl: server.url, store, sinks: [new HttpSink(config.sinks[0] as never)], retry, parkMs: 20 });
     return service;
@@ -93,6 +93,27 @@ describe.runIf(requireTool('redis-server'))('notification pipeline (BullMQ, HTTP
     expect(delivered.every((r) => r.signatureOk && r.headers['idempotency-key'] === r.event.id)).toBe(true);
     assertOrderedPerSubscriber(delivered);
     // No event was ever accepted before an earlier one of its subscriber was accepted.
+    assertOrderedPerSubscriber(receiver.requests.filter((r) => r.status === 200));
+  });
+
+  it('batch mode: every event once, in order per subscriber, one signed array per request, while the sink fails at random', { timeout: 120_000 }, async () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 48271) % 0x7fffffff) / 0x7fffffff);
+    receiver = await startHttpReceiver(SECRET, () => (random() < 0.35 ? { status: 503 } : { status: 200 }));
+    const events = await replayAll(server.url);
+    await start(undefined, { concurrency: 4, batch: { maxEvents: 7, maxDelayMs: 10 } }).start();
+    await waitFor('all events delivered', async () => receiver.delivered().length >= events);
+    await waitFor('queues idle', () => service!.idle());
+    const delivered = receiver.delivered();
+    expect(new Set(delivered.map((r) => r.event.id)).size).toBe(events);
+    expect(delivered.every((r) => r.signatureOk)).toBe(true);
+    // Requests carried several events each, named by the batch's id and count.
+    const batches = new Map<string, number>();
+    for (const r of receiver.requests) batches.set(String(r.headers['idempotency-key']), Number(r.headers['x-dxgw-event-count']));
+    expect(Math.max(...batches.values())).toBeGreaterThan(1);
+    expect(Math.max(...batches.values())).toBeLessThanOrEqual(7);
+    expect(receiver.requests.every((r) => r.headers['x-dxgw-batch-id'] === r.headers['idempotency-key'])).toBe(true);
+    assertOrderedPerSubscriber(delivered);
     assertOrderedPerSubscriber(receiver.requests.filter((r) => r.status === 200));
   });
 
