@@ -103,7 +103,5 @@ export function connectionFor(url: string): ConnectionOptions {
     ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
     ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
     maxRetriesPerRequest: null,
-    // Commands of many concurrent jobs leave in one write (fewer syscalls per job).
-    enableAutoPipelining: true,
   };
 }
