@@ -1,6 +1,6 @@
 /**
  * Prometheus metrics (prom-client): delivery per sink (delivered, failed attempts by error
- * code, given up, latency), queue depths, capture frames and drops, the engine's and
+ * code, given up, latency, failing since), queue depths, capture frames and drops, the engine's and
  * decoder's counters from the store, and Redis health. Gauges are read at scrape time.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -11,6 +11,8 @@ export interface MetricsSources {
   ping: () => Promise<boolean>;
   sinkCounters?: () => Promise<Array<{ name: string; waiting: number; delayed: number; failed: number }>>;
   capture?: () => { frames: number; captureDrops: number } | undefined;
+  /** Every sink this process delivers to, with since when it is failing (ms) or null (src/delivery/sink-health.ts). */
+  sinkHealth?: () => Array<{ name: string; failingSince: number | null }>;
 }
 
 export class GatewayMetrics {
@@ -58,6 +60,16 @@ export class GatewayMetrics {
           this.set({ sink: s.name, state: 'delayed' }, s.delayed);
           this.set({ sink: s.name, state: 'failed' }, s.failed);
         }
+      },
+    });
+    new Gauge({
+      name: 'dxgw_sink_failing_since_seconds',
+      help: 'Since when a sink is failing: unix time of its first failed attempt since it last delivered; 0 while healthy',
+      labelNames: ['sink'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const s of sources.sinkHealth?.() ?? []) this.set({ sink: s.name }, s.failingSince === null ? 0 : s.failingSince / 1000);
       },
     });
     new Gauge({

@@ -1,13 +1,13 @@
 /** The `dxgw` command line: one sub-command per file in ./commands. */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { DxgwError } from '../errors/codes.js';
 import { registerBindings } from './commands/bindings.js';
 import { registerConfig } from './commands/config.js';
 import { registerDecode } from './commands/decode.js';
 import { registerNotifications } from './commands/notifications.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
+import { reportError } from './report-error.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -30,11 +30,9 @@ async function main(): Promise<void> {
     await buildProgram().parseAsync(process.argv);
   } catch (error) {
     if (error instanceof CommanderError) process.exit(error.exitCode);
-    if (error instanceof DxgwError) {
-      process.stderr.write(`dxgw: ${error.describe()}\n`);
-      process.exit(2);
-    }
-    throw error;
+    const { line, status } = reportError(error);
+    process.stderr.write(line + '\n');
+    process.exit(status);
   }
 }
 

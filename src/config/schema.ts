@@ -71,6 +71,8 @@ const retry = z
     attempts: z.number().int().min(1).max(1000).default(10),
     backoffMs: z.number().int().min(10).default(1000),
     maxBackoffMs: z.number().int().min(10).default(300_000),
+    /** A sink failing this long without a delivery is announced (SNMP dxgwDeliveryFailed); 0: at its first failure. */
+    failingAfterMs: z.number().int().min(0).max(3_600_000).default(10_000),
   })
   .superRefine((r, ctx) => {
     if (r.maxBackoffMs < r.backoffMs) ctx.addIssue({ code: 'custom', path: ['maxBackoffMs'], message: `${r.maxBackoffMs} is below backoffMs (${r.backoffMs})` });

@@ -37,6 +37,7 @@ export const ErrorCodes = {
   DXGW_API_UNAUTHORIZED: 'The request carries no valid bearer token',
   // command line
   DXGW_CLI_BAD_ARGUMENT: 'A command-line argument is invalid',
+  DXGW_INTERNAL_ERROR: 'An unexpected error stopped the command (a bug of dxgw: please report it)',
   // RFC 5176 dynamic authorization (DAE)
   DXGW_DAE_BIND_FAILED: 'The DAE UDP socket cannot bind dae.listen (address not local, no permission)',
 } as const;

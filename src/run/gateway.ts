@@ -11,9 +11,9 @@ import { buildApi } from '../api/server.js';
 import { parseListen } from '../config/listen.js';
 import type { DxgwConfig } from '../config/schema.js';
 import { DeliveryService } from '../delivery/delivery-service.js';
+import { isSinkHealthListener, SinkHealth } from '../delivery/sink-health.js';
 import { NotificationOps } from '../delivery/notifications.js';
 import { buildSinks } from '../delivery/sinks/build-sinks.js';
-import { jobEvents } from '../delivery/queues.js';
 import { DxgwError, ErrorCodes, type ErrorCode } from '../errors/codes.js';
 import { RedisLeaseStore } from '../leases/redis/redis-store.js';
 import { BindingService } from '../subscribers/binding-service.js';
@@ -129,11 +129,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
     let delivery: DeliveryService | undefined;
     const sinks = buildSinks(config);
+    // One dxgwDeliveryFailed per sink outage (and a recovered one), not one per event.
+    const health = new SinkHealth({ sinks: sinks.map((s) => s.name), failingAfterMs: config.retry.failingAfterMs, listeners: sinks.filter(isSinkHealthListener), onError: (error) => logger.warn({ err: error }, 'sink health notification') });
+    cleanups.push(async () => health.stop());
     const metrics = new GatewayMetrics({
       store,
       ping: async () => (await redis.ping()) === 'PONG',
       sinkCounters: async () => (delivery ? delivery.sinkCounters() : []),
       capture: () => capture?.latest,
+      sinkHealth: () => (delivery ? health.rows() : []),
     });
     if (roles.has('delivery') && sinks.length > 0) {
       delivery = new DeliveryService({
@@ -142,12 +146,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         store,
         sinks,
         retry: config.retry,
-        onDelivered: (sink, latency, events) => metrics.onDelivered(sink.name, latency, events),
-        onAttemptFailed: (sink, error) => metrics.onAttemptFailed(sink.name, error.message),
+        onDelivered: (sink, latency, events) => (metrics.onDelivered(sink.name, latency, events), health.onDelivered(sink.name)),
+        onAttemptFailed: (sink, error) => (metrics.onAttemptFailed(sink.name, error.message), health.onAttemptFailed(sink.name, error)),
         onGaveUp: (sink, job, error) => {
           metrics.onGaveUp(sink.name);
+          health.onGaveUp(sink.name, error);
           logger.error({ sink: sink.name, job: job.id, error: error.message }, 'notification failed for good; an operator can retry it');
-          for (const s of sinks) if ('notifyDeliveryFailed' in s) void (s as unknown as { notifyDeliveryFailed(a: string, b: string, c: string): Promise<void> }).notifyDeliveryFailed(sink.name, jobEvents(job.data)[0]!.id, error.message).catch(() => undefined);
         },
         onError: (where, error) => logger.error({ where, err: error }, 'delivery error'),
       });
@@ -182,7 +186,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         site: config.site,
         store,
         bindings: new BindingService(store, engine),
-        ...(delivery ? { sinks: { sinks: () => delivery!.sinkCounters() } } : {}),
+        ...(delivery ? { sinks: { sinks: async () => health.withFailingSince(await delivery!.sinkCounters()) } } : {}),
         mirrorOptions: { outboxTail: redisOutboxTail(redis, store), pages: redisBindingPages(redis, store) },
         onError: (error) => logger.warn({ err: error }, 'snmp agent'),
       });

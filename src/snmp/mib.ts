@@ -17,7 +17,9 @@ export const Oids = {
   bindingCreated: under(0, 1),
   bindingDeleted: under(0, 2),
   duplicateClient: under(0, 3),
+  /** A sink started failing (once per episode, src/delivery/sink-health.ts). */
   deliveryFailed: under(0, 4),
+  deliveryRecovered: under(0, 5),
   /** dxgwBindingEntry: instances are entry.<column>.<vr length>.<vr chars>.<a.b.c.d>. */
   bindingEntry: under(1, 1, 1),
   statistics: under(1, 2),
@@ -29,6 +31,9 @@ export const Oids = {
   notifySinkName: under(1, 4, 2),
   notifyEventId: under(1, 4, 3),
   notifyError: under(1, 4, 4),
+  notifyFailures: under(1, 4, 5),
+  notifyGaveUp: under(1, 4, 6),
+  notifyFailingSeconds: under(1, 4, 7),
 } as const;
 
 /** Columns of dxgwBindingEntry (1 and 2 are the index, not accessible). */
@@ -47,6 +52,17 @@ export const BindingColumn = {
   leaseSeconds: 12,
   secondsRemaining: 13,
   rowStatus: 14,
+} as const;
+
+/** Columns of dxgwSinkEntry (1 is the index, the sink's name). */
+export const SinkColumn = {
+  waiting: 2,
+  delayed: 3,
+  failed: 4,
+  delivered: 5,
+  lastErrorTime: 6,
+  lastError: 7,
+  failingSince: 8,
 } as const;
 
 /** dxgwStatistics scalars (instance .0). */

@@ -16,6 +16,8 @@ export interface SinkCounters {
   lastErrorTime: number | null;
   /** That failure's message, when known. */
   lastError?: string | null;
+  /** Since when the sink is failing (ms since epoch; src/delivery/sink-health.ts), or null/absent while healthy. */
+  failingSince?: number | null;
 }
 
 export interface SinkCountersProvider {

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BindingColumn, DXGW_MIB_ROOT, Oids, StatScalar } from '../../src/snmp/mib.js';
+import { BindingColumn, DXGW_MIB_ROOT, Oids, SinkColumn, StatScalar } from '../../src/snmp/mib.js';
 import { MIB_ARGS, MIBS_DIR, runTool } from '../helpers/snmp-tools.js';
 import { requireTool } from '../helpers/tools.js';
 
@@ -48,6 +48,14 @@ describe.runIf(requireTool('snmptranslate'))('DXGW-MIB in net-snmp', () => {
       dxgwBindingDeleted: Oids.bindingDeleted,
       dxgwDuplicateClient: Oids.duplicateClient,
       dxgwDeliveryFailed: Oids.deliveryFailed,
+      dxgwDeliveryRecovered: Oids.deliveryRecovered,
+      dxgwNotifySinkName: Oids.notifySinkName,
+      dxgwNotifyFailures: Oids.notifyFailures,
+      dxgwNotifyGaveUp: Oids.notifyGaveUp,
+      dxgwNotifyFailingSeconds: Oids.notifyFailingSeconds,
+      dxgwSinkWaiting: [...Oids.sinkEntry, SinkColumn.waiting],
+      dxgwSinkLastError: [...Oids.sinkEntry, SinkColumn.lastError],
+      dxgwSinkFailingSince: [...Oids.sinkEntry, SinkColumn.failingSince],
     };
     for (const [name, oid] of Object.entries(want)) expect(await translate(name), name).toBe(oid.join('.'));
   });

@@ -85,12 +85,23 @@ describe.runIf(requireTool('snmptrapd'))('SNMP notification sink → snmptrapd',
     expect(dup).toMatch(/DXGW-MIB::dxgwBindingCircuitId\."default"\.192\.0\.2\.202 = STRING: "eth0\/1"/);
   });
 
-  it('sends dxgwDeliveryFailed when the pipeline gives up on a job', async () => {
-    await sink.notifyDeliveryFailed('sae', 'c0ffee-7', 'HTTP 500 from https://sae.example/events');
-    const line = await trapd.waitFor((l) => l.includes('dxgwDeliveryFailed') && l.includes('INFORM, SNMP v3'));
-    expect(line).toMatch(/DXGW-MIB::dxgwNotifySinkName\.0 = STRING: sae/);
-    expect(line).toMatch(/DXGW-MIB::dxgwNotifyEventId\.0 = STRING: c0ffee-7/);
-    expect(line).toMatch(/DXGW-MIB::dxgwNotifyError\.0 = STRING: HTTP 500 from https:\/\/sae\.example\/events/);
+  it('sends dxgwDeliveryFailed when a sink starts failing and dxgwDeliveryRecovered when it delivers again', async () => {
+    const since = Date.UTC(2026, 11, 2, 9, 30, 15);
+    await sink.sinkFailing({ sink: 'sae', since, failures: 27, gaveUp: 3, lastError: 'DXGW_HTTP_503: HTTP 503 from https://sae.example/events' });
+    const failing = await trapd.waitFor((l) => l.includes('dxgwDeliveryFailed') && l.includes('INFORM, SNMP v3'));
+    expect(failing).toMatch(/DXGW-MIB::dxgwNotifySinkName\.0 = STRING: sae/);
+    expect(failing).toMatch(/DXGW-MIB::dxgwNotifyFailures\.0 = Gauge32: 27/);
+    expect(failing).toMatch(/DXGW-MIB::dxgwNotifyGaveUp\.0 = Gauge32: 3/);
+    expect(failing).toMatch(/DXGW-MIB::dxgwNotifyError\.0 = STRING: DXGW_HTTP_503: HTTP 503 from https:\/\/sae\.example\/events/);
+    // The sink's row of dxgwSinkTable as instance, the start as DateAndTime (UTC).
+    expect(failing).toMatch(/DXGW-MIB::dxgwSinkFailingSince\."sae" = STRING: 2026-12-2,9:30:15\.0,\+0:0/);
+
+    await sink.sinkRecovered({ sink: 'sae', since, failures: 40, gaveUp: 5, lastError: 'x', recoveredAt: since + 181_400 });
+    const recovered = await trapd.waitFor((l) => l.includes('dxgwDeliveryRecovered') && l.includes('TRAP2, SNMP v2c'));
+    expect(recovered).toMatch(/DXGW-MIB::dxgwNotifySinkName\.0 = STRING: sae/);
+    expect(recovered).toMatch(/DXGW-MIB::dxgwNotifyFailures\.0 = Gauge32: 40/);
+    expect(recovered).toMatch(/DXGW-MIB::dxgwNotifyGaveUp\.0 = Gauge32: 5/);
+    expect(recovered).toMatch(/DXGW-MIB::dxgwNotifyFailingSeconds\.0 = Gauge32: 181 seconds/);
   });
 
   it('an inform nobody acknowledges is retryable; a trap to nowhere is fire and forget', async () => {

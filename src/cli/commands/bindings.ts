@@ -19,7 +19,8 @@ interface FilterOptions extends StoreOptions {
   all?: boolean;
 }
 
-function filterOf(opts: FilterOptions): BindingFilter {
+/** The REST API's filter parsing, its errors as CLI ones (at --<option>). */
+export function filterOf(opts: FilterOptions): BindingFilter {
   try {
     return filterFrom({ ip: opts.ip, mac: opts.mac, interface: opts.interface, vr: opts.vr, giaddr: opts.giaddr, state: opts.state });
   } catch (error) {

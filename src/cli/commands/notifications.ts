@@ -3,8 +3,10 @@ import type { Command } from 'commander';
 import { NOTIFICATION_STATES, type NotificationOps, type NotificationState, type NotificationView } from '../../delivery/notifications.js';
 import { DxgwError } from '../../errors/codes.js';
 import { DEFAULT_VR } from '../../leases/binding.js';
-import { addStoreOptions, connectStore, type StoreOptions } from '../connect.js';
-import { printTable } from './bindings.js';
+import { closest } from '../../config/suggest.js';
+import type { NotificationJobData } from '../../delivery/queues.js';
+import { addStoreOptions, connectStore, type Connected, type StoreOptions } from '../connect.js';
+import { filterOf, printTable } from './bindings.js';
 
 interface Options extends StoreOptions {
   sink?: string;
@@ -14,20 +16,44 @@ interface Options extends StoreOptions {
   vr?: string;
 }
 
-async function withOps<T>(opts: StoreOptions, fn: (ops: NotificationOps, c: Awaited<ReturnType<typeof connectStore>>) => Promise<T>): Promise<T> {
+/** An unknown --sink is a wrong argument: say which sinks the config has (and the closest). */
+function checkSink(sink: string | undefined, names: string[]): void {
+  if (sink === undefined || names.includes(sink)) return;
+  const near = closest(sink, names);
+  throw new DxgwError('DXGW_CLI_BAD_ARGUMENT', `no sink named ${JSON.stringify(sink)} in the configuration${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}; sinks: ${names.join(', ') || 'none'}`, { key: '--sink' });
+}
+
+async function withOps<T>(opts: Options, fn: (ops: NotificationOps, c: Connected) => Promise<T>): Promise<T> {
   // BullMQ only when a notifications command runs.
-  const { openQueues } = await import('../../delivery/delivery-service.js');
+  const { Queue } = await import('bullmq');
   const { NotificationOps } = await import('../../delivery/notifications.js');
+  const { QUEUE_NAME, queuePrefix } = await import('../../delivery/queues.js');
+  // The same Redis `dxgw bindings` finds (--redis, redis.url, or the embedded one in redis.dataDir).
   const c = await connectStore(opts);
-  const url = opts.redis ?? c.config.redis.url!;
-  if (c.config.sinks.length === 0) process.stderr.write('dxgw: no sinks in the configuration: give the --config the gateway runs with (sink names come from it)\n');
-  const queues = openQueues(c.config.site, url, c.config.sinks.map((s) => s.name));
+  const names = c.config.sinks.map((s) => s.name);
+  // Each queue's keys as the delivery role names them (queues.ts), on the CLI's own
+  // connection: it fails fast where the daemon's waits for Redis to come back.
+  const queues = new Map(names.map((name) => [name, new Queue<NotificationJobData>(QUEUE_NAME, { connection: c.redis, prefix: queuePrefix(c.config.site, name) })]));
+  for (const q of queues.values()) q.on('error', () => undefined); // surfaced by the awaited commands
   try {
+    checkSink(opts.sink, names);
+    if (names.length === 0) process.stderr.write('dxgw: no sinks in the configuration: give the --config the gateway runs with (sink names come from it)\n');
     return await fn(new NotificationOps(queues), c);
+  } catch (error) {
+    throw asCliError(error, c.url);
   } finally {
-    await Promise.all([...queues.values()].map((q) => q.close()));
+    await Promise.all([...queues.values()].map((q) => q.close().catch(() => undefined)));
     await c.close();
   }
+}
+
+/** Redis going away mid-command surfaces from ioredis/BullMQ as plain errors: give them the store's code. */
+function asCliError(error: unknown, url: string): unknown {
+  if (error instanceof DxgwError || !(error instanceof Error)) return error;
+  if (/Connection is closed|max retries per request|ECONNREFUSED|ECONNRESET|ETIMEDOUT|NOAUTH|WRONGPASS|READONLY|LOADING/i.test(`${error.name} ${error.message}`)) {
+    return new DxgwError('DXGW_STORE_UNAVAILABLE', `Redis at ${url.replace(/\/\/[^@/]*@/, '//***@')} failed: ${error.message}`, { key: '--redis' });
+  }
+  return error;
 }
 
 function print(list: NotificationView[], json: boolean | undefined): void {
@@ -83,6 +109,7 @@ export function registerNotifications(program: Command): void {
     .option('--vr <vr>', 'virtual router', DEFAULT_VR)
     .option('--json', 'one JSON object per line')
     .action(async (ip: string, opts: Options) => {
-      await withOps(opts, async (ops, c) => print(await ops.forSubscriber(c.store, opts.vr ?? DEFAULT_VR, ip), opts.json));
+      const at = filterOf({ ip, vr: opts.vr ?? DEFAULT_VR });
+      await withOps(opts, async (ops, c) => print(await ops.forSubscriber(c.store, at.vr!, at.ip!), opts.json));
     });
 }

@@ -1,12 +1,14 @@
 /**
  * DXGW-MIB notifications from subscriber events. Binding objects carry the binding's index
  * (virtual router, address) as their instance, as Juniper-DHCP-MIB's notifications do, so
- * an NMS can look the row up; the reason and the delivery failure travel as .0 instances.
+ * an NMS can look the row up; the reason and a sink's failure and recovery travel as .0
+ * instances (and the sink's failing-since as its sink table row).
  */
 import type { SubscriberEvent } from '../../events/event.js';
-import { BindingColumn, BindingStateValue, DeleteReasonValue, MAX_NAME_LENGTH, Oids } from '../../snmp/mib.js';
-import { formatOid, ipIndex, type Oid } from '../../snmp/oid.js';
-import { hexBytes, integer, ipAddress, octets, text, unsigned32, type SnmpValue } from '../../snmp/values.js';
+import { BindingColumn, BindingStateValue, DeleteReasonValue, MAX_NAME_LENGTH, Oids, SinkColumn } from '../../snmp/mib.js';
+import { formatOid, ipIndex, stringIndex, type Oid } from '../../snmp/oid.js';
+import { dateAndTime, hexBytes, integer, ipAddress, octets, text, unsigned32, type SnmpValue } from '../../snmp/values.js';
+import type { SinkEpisode, SinkRecovery } from '../sink-health.js';
 
 export interface NotificationVarbind {
   oid: string;
@@ -82,13 +84,31 @@ export function notificationsFor(e: SubscriberEvent): Notification[] {
   return [deleted, { oid: formatOid(Oids.duplicateClient), varbinds: bindingVarbinds(e, [C.macAddress, C.clientId, C.interfaceName, C.circuitId]) }];
 }
 
-export function deliveryFailedNotification(sink: string, eventId: string, error: string): Notification {
+const sinkName = (sink: string): NotificationVarbind => vb([...Oids.notifySinkName, 0], text(sink || '?', MAX_NAME_LENGTH));
+
+/** dxgwDeliveryFailed: a sink started failing (once per episode); FailingSince carries the sink's row index. */
+export function sinkFailingNotification(e: SinkEpisode): Notification {
   return {
     oid: formatOid(Oids.deliveryFailed),
     varbinds: [
-      vb([...Oids.notifySinkName, 0], text(sink.slice(0, MAX_NAME_LENGTH) || '?', MAX_NAME_LENGTH)),
-      vb([...Oids.notifyEventId, 0], text(eventId)),
-      vb([...Oids.notifyError, 0], text(error)),
+      sinkName(e.sink),
+      vb([...Oids.notifyFailures, 0], unsigned32(e.failures)),
+      vb([...Oids.notifyGaveUp, 0], unsigned32(e.gaveUp)),
+      vb([...Oids.notifyError, 0], text(e.lastError)),
+      vb([...Oids.sinkEntry, SinkColumn.failingSince, ...stringIndex(e.sink)], octets(dateAndTime(e.since))),
+    ],
+  };
+}
+
+/** dxgwDeliveryRecovered: the episode's totals and length. */
+export function sinkRecoveredNotification(r: SinkRecovery): Notification {
+  return {
+    oid: formatOid(Oids.deliveryRecovered),
+    varbinds: [
+      sinkName(r.sink),
+      vb([...Oids.notifyFailures, 0], unsigned32(r.failures)),
+      vb([...Oids.notifyGaveUp, 0], unsigned32(r.gaveUp)),
+      vb([...Oids.notifyFailingSeconds, 0], unsigned32(Math.round(Math.max(0, r.recoveredAt - r.since) / 1000))),
     ],
   };
 }

@@ -5,7 +5,8 @@
  *   address-added   → dxgwBindingCreated
  *   address-deleted → dxgwBindingDeleted (with the reason), then dxgwDuplicateClient when
  *                     the reason is `replaced`
- *   notifyDeliveryFailed() (called by the pipeline when a job is given up) → dxgwDeliveryFailed
+ *   sinkFailing() / sinkRecovered() (any sink's health, src/delivery/sink-health.ts)
+ *                     → dxgwDeliveryFailed / dxgwDeliveryRecovered
  *
  * An attempt is delivered when every target took it: a trap once its datagram is sent (fire
  * and forget), an inform once acknowledged. An inform never acknowledged after net-snmp's own
@@ -17,7 +18,8 @@ import { DxgwError } from '../../errors/codes.js';
 import type { EventType, SubscriberEvent } from '../../events/event.js';
 import { assertPrivProtocolsUsable, engineIdFor, type SnmpUserConfig } from '../../snmp/usm.js';
 import { PermanentDeliveryError, RetryableDeliveryError, type DeliveryAttempt, type Sink } from '../sink.js';
-import { deliveryFailedNotification, notificationsFor, type Notification } from './snmp-notifications.js';
+import type { SinkEpisode, SinkHealthListener, SinkRecovery } from '../sink-health.js';
+import { notificationsFor, sinkFailingNotification, sinkRecoveredNotification, type Notification } from './snmp-notifications.js';
 import { NotificationTarget, SnmpTargetRefused } from './snmp-targets.js';
 
 export interface SnmpSinkOptions {
@@ -32,17 +34,12 @@ export interface SnmpSinkOptions {
   onError?: (error: unknown) => void;
 }
 
-/** What the delivery pipeline calls when it gives up on a job (any sink's). */
-export interface DeliveryFailureNotifier {
-  notifyDeliveryFailed(sink: string, eventId: string, error: string): Promise<void>;
-}
-
 /** Events that produce notifications. */
 const NOTIFYING: ReadonlySet<EventType> = new Set(['address-added', 'address-deleted']);
 /** Events remembered as taken by some targets, waiting for a retry (oldest dropped first). */
 const MAX_PARTIAL = 10_000;
 
-export class SnmpNotificationSink implements Sink, DeliveryFailureNotifier {
+export class SnmpNotificationSink implements Sink, SinkHealthListener {
   readonly type = 'snmp' as const;
   readonly name: string;
   readonly events: ReadonlySet<EventType>;
@@ -115,10 +112,19 @@ export class SnmpNotificationSink implements Sink, DeliveryFailureNotifier {
     throw new RetryableDeliveryError(`SNMP notification not delivered (${detail})`, 'SNMP_NOT_ACKNOWLEDGED');
   }
 
-  /** dxgwDeliveryFailed to every target, best effort: never throws (failures go to onError). */
-  async notifyDeliveryFailed(sink: string, eventId: string, error: string): Promise<void> {
+  /** dxgwDeliveryFailed to every target (a sink, maybe this one, started failing): never throws. */
+  async sinkFailing(episode: SinkEpisode): Promise<void> {
+    await this.broadcast(sinkFailingNotification(episode));
+  }
+
+  /** dxgwDeliveryRecovered to every target: never throws. */
+  async sinkRecovered(recovery: SinkRecovery): Promise<void> {
+    await this.broadcast(sinkRecoveredNotification(recovery));
+  }
+
+  /** Best effort, outside the queue: failures go to onError. */
+  private async broadcast(n: Notification): Promise<void> {
     if (this.configError) return;
-    const n: Notification = deliveryFailedNotification(sink, eventId, error);
     const results = await Promise.allSettled(this.targets.map((t) => t.send(n)));
     for (const r of results) if (r.status === 'rejected') this.options.onError?.(r.reason);
   }

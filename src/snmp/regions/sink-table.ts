@@ -1,5 +1,5 @@
 /** dxgwSinkTable from the last answer of the SinkCountersProvider (refreshed by the agent). */
-import { MAX_NAME_LENGTH, Oids } from '../mib.js';
+import { MAX_NAME_LENGTH, Oids, SinkColumn as C } from '../mib.js';
 import { stringIndex, type Oid } from '../oid.js';
 import type { SinkCounters } from '../sink-counters.js';
 import { counter64, dateAndTime, gauge32, octets, text, type SnmpValue } from '../values.js';
@@ -16,13 +16,15 @@ export class SinkTableRegion implements MibRegion {
       const index = stringIndex(s.name);
       if (index[0]! < 1 || index[0]! > MAX_NAME_LENGTH) continue;
       const col = (c: number, value: SnmpValue): InstanceEntry => ({ oid: [...Oids.sinkEntry, c, ...index], value });
+      const optionalTime = (ms: number | null | undefined) => octets(ms === null || ms === undefined ? Buffer.alloc(0) : dateAndTime(ms));
       entries.push(
-        col(2, gauge32(s.waiting)),
-        col(3, gauge32(s.delayed)),
-        col(4, gauge32(s.failed)),
-        col(5, counter64(s.delivered)),
-        col(6, octets(s.lastErrorTime === null ? Buffer.alloc(0) : dateAndTime(s.lastErrorTime))),
-        col(7, text(s.lastError)),
+        col(C.waiting, gauge32(s.waiting)),
+        col(C.delayed, gauge32(s.delayed)),
+        col(C.failed, gauge32(s.failed)),
+        col(C.delivered, counter64(s.delivered)),
+        col(C.lastErrorTime, optionalTime(s.lastErrorTime)),
+        col(C.lastError, text(s.lastError)),
+        col(C.failingSince, optionalTime(s.failingSince)),
       );
     }
     this.list = new InstanceList(entries);

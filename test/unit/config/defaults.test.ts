@@ -13,7 +13,7 @@ describe('config defaults', () => {
       interfaces: { nameTemplate: 'ip{ipDashed}', defaultProfile: null, profileOption: null },
       routeMap: [],
       sinks: [],
-      retry: { attempts: 10, backoffMs: 1000, maxBackoffMs: 300000 },
+      retry: { attempts: 10, backoffMs: 1000, maxBackoffMs: 300000, failingAfterMs: 10000 },
       snmp: { enabled: false, listen: '127.0.0.1:1161', communities: ['public'], v1v2c: true, users: [] },
       api: { listen: '127.0.0.1:8080' },
       dae: { enabled: false, listen: '127.0.0.1:3799', clients: [] },
