@@ -16,6 +16,7 @@
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
+import { onAbort } from './abort-hub.js';
 import { verifyResponseAuthenticator } from './authenticator.js';
 import { CODE_ACCOUNTING_RESPONSE, encodeAccountingRequest, type RadiusAttribute } from './codec.js';
 import { zeroCounters, type RadiusCounters } from './counters.js';
@@ -208,15 +209,17 @@ export class RadiusAccountingClient {
     return new Promise<void>((resolve, reject) => {
       const done = (): void => {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        unsubscribe?.();
         resolve();
       };
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal!.reason);
-      };
       const timer = setTimeout(done, this.timeoutMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      // One shared listener per signal (abort-hub.ts), removed when this wait ends.
+      const unsubscribe = signal
+        ? onAbort(signal, () => {
+            clearTimeout(timer);
+            reject(signal.reason);
+          })
+        : undefined;
       hook(done);
     });
   }

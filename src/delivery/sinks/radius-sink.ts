@@ -15,6 +15,7 @@ import {
   RadiusConfigError,
   RadiusEncodeError,
   RadiusTimeoutError,
+  onAbort,
   zeroCounters,
   type RadiusAttribute,
   type RadiusCounters,
@@ -170,8 +171,7 @@ export class RadiusSink implements Sink {
 function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(new RetryableDeliveryError('attempt aborted', 'DXGW_RADIUS_ABORTED'));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new RetryableDeliveryError('attempt aborted', 'DXGW_RADIUS_ABORTED'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    const unsubscribe = onAbort(signal, () => reject(new RetryableDeliveryError('attempt aborted', 'DXGW_RADIUS_ABORTED')));
+    work.then(resolve, reject).finally(unsubscribe);
   });
 }
