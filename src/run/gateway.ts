@@ -125,7 +125,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
 
     let delivery: DeliveryService | undefined;
-    const sinks = buildSinks(config);
+    const sinks = buildSinks(config, { redis, store });
     const metrics = new GatewayMetrics({
       store,
       ping: async () => (await redis.ping()) === 'PONG',

@@ -68,15 +68,23 @@ describe('RadiusSink', () => {
     expect(s.counters.requests).toBe(0);
   });
 
-  it('start() sends Accounting-On, stop() Accounting-Off, with one NAS session id', async () => {
+  it('without a store to ask, start() sends Accounting-On and stop() no Accounting-Off', async () => {
     const p = await peer(answerAll);
     const s = sink(config([p.port]));
     await s.start();
     await s.deliver(added(binding()), attempt());
     await s.stop();
-    expect(status(p)).toEqual(['Accounting-On', 'Start', 'Accounting-Off']);
-    expect(p.attr(0, 'Acct-Session-Id')).toBe(p.attr(2, 'Acct-Session-Id'));
+    expect(status(p)).toEqual(['Accounting-On', 'Start']);
     expect(p.attr(0, 'NAS-Identifier')).toBe('dxgw-test');
+  });
+
+  it('Accounting-On and -Off share one NAS session id', async () => {
+    const p = await peer(answerAll);
+    const s = sink(config([p.port]), { announcements: { announced: async () => false, recordAnnounced: async () => undefined, holdsSessions: async () => false } });
+    await s.start();
+    await s.stop();
+    expect(status(p)).toEqual(['Accounting-On', 'Accounting-Off']);
+    expect(p.attr(0, 'Acct-Session-Id')).toBe(p.attr(1, 'Acct-Session-Id'));
   });
 
   it('owes an Accounting-On that failed and sends it before the next record', async () => {
