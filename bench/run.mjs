@@ -5,9 +5,10 @@ import { benchDecode } from './decode.mjs';
 import { benchDelivery } from './delivery.mjs';
 import { benchLeases } from './leases.mjs';
 import { benchNotifications } from './notifications.mjs';
+import { benchRadius } from './radius.mjs';
 import { benchSnmp } from './snmp.mjs';
 
-const benches = { decode: benchDecode, leases: benchLeases, notifications: benchNotifications, delivery: benchDelivery, snmp: benchSnmp };
+const benches = { decode: benchDecode, leases: benchLeases, notifications: benchNotifications, delivery: benchDelivery, radius: benchRadius, snmp: benchSnmp };
 const only = process.argv[2];
 if (only && !benches[only]) {
   console.error(`unknown benchmark ${only}; one of: ${Object.keys(benches).join(', ')}`);

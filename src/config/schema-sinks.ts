@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { EVENT_TYPES } from '../events/event.js';
+import { enumValue } from '../radius/dictionary.js';
 import { host, ipv4, name, port, secret } from './primitives.js';
 
 const common = {
@@ -47,8 +48,18 @@ export const radiusSink = z.strictObject({
   /** Wait for each Accounting-Response, and retransmissions per server before failing over. */
   timeoutMs: z.number().int().min(100).max(60_000).default(3000),
   retries: z.number().int().min(0).max(10).default(2),
-  /** Accounting-On when delivery starts and Accounting-Off when it stops (docs/radius.md: they end every session of this NAS at the server). */
+  /**
+   * Accounting-On when the store holds none of this NAS's sessions (a new or lost store),
+   * Accounting-Off at a graceful stop only when it holds none either (docs/radius.md).
+   */
   accountingOnOff: z.boolean().default(true),
+  /** NAS-Port-Type: a VALUE name of the FreeRADIUS dictionary (Ethernet, xDSL, …) or its number. */
+  nasPortType: z
+    .union([
+      z.string().refine((name) => enumValue('NAS-Port-Type', name) !== undefined, { error: (iss) => `${JSON.stringify(iss.input)} is not a NAS-Port-Type name (e.g. Ethernet, xDSL, Cable, Virtual) nor a number` }),
+      z.number().int().min(0).max(0xffffffff),
+    ])
+    .default('Ethernet'),
 });
 
 const snmpTarget = z

@@ -17,6 +17,13 @@ export function subscriberOf(b: Binding): SubscriberIdentity {
   };
 }
 
+/** Option 1 (Subnet Mask) of the ACK as a dotted quad; null when absent or not 4 bytes (hostile input). */
+export function subnetMaskOf(serverOptions: Readonly<Record<string, string>>): string | null {
+  const hex = serverOptions['1'];
+  if (hex === undefined || !/^[0-9a-fA-F]{8}$/.test(hex)) return null;
+  return [0, 2, 4, 6].map((i) => parseInt(hex.slice(i, i + 2), 16)).join('.');
+}
+
 function draft(type: EventType, b: Binding, time: number, reason: DeleteReason | null): EventDraft {
   return {
     type,
@@ -25,7 +32,7 @@ function draft(type: EventType, b: Binding, time: number, reason: DeleteReason |
     reason,
     subscriber: subscriberOf(b),
     interface: b.interfaceName === null ? null : { name: b.interfaceName, profile: b.profile, vr: b.interfaceVr ?? b.vr },
-    lease: { seconds: b.leaseSeconds, startedAt: b.leaseStart, expiresAt: b.expiresAt },
+    lease: { seconds: b.leaseSeconds, startedAt: b.leaseStart, expiresAt: b.expiresAt, subnetMask: subnetMaskOf(b.serverOptions) },
     activatedAt: b.activatedAt,
     loginName: b.loginName,
     attributes: b.attributes,

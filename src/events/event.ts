@@ -19,7 +19,8 @@ export interface EventDraft {
   reason: DeleteReason | null;
   subscriber: SubscriberIdentity;
   interface: { name: string; profile: string | null; vr: string } | null;
-  lease: { seconds: number; startedAt: number; expiresAt: number | null };
+  /** subnetMask: option 1 of the ACK that set the lease (drafts stored before it existed lack it). */
+  lease: { seconds: number; startedAt: number; expiresAt: number | null; subnetMask?: string | null };
   /** When the subscriber became active (interface created): the accounting session start. */
   activatedAt: number | null;
   loginName: string | null;
@@ -35,6 +36,7 @@ export interface SubscriberEvent extends Omit<EventDraft, 'time' | 'lease' | 'ac
   seq: number;
   site: string;
   time: string;
-  lease: { seconds: number; startedAt: string; expiresAt: string | null };
+  /** subnetMask: dotted quad from the ACK's option 1, null when it carried none (always set by stampEvent). */
+  lease: { seconds: number; startedAt: string; expiresAt: string | null; subnetMask?: string | null };
   activatedAt: string | null;
 }

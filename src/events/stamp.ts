@@ -36,6 +36,8 @@ export function stampEvent(draft: EventDraft, site: string, seq: number): Subscr
       seconds: draft.lease.seconds,
       startedAt: iso(draft.lease.startedAt),
       expiresAt: draft.lease.expiresAt === null ? null : iso(draft.lease.expiresAt),
+      // Drafts stored before this field existed have none.
+      subnetMask: draft.lease.subnetMask ?? null,
     },
     // Drafts stored before this field existed have none.
     activatedAt: draft.activatedAt === undefined || draft.activatedAt === null ? null : iso(draft.activatedAt),

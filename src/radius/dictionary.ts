@@ -33,3 +33,11 @@ export function ensureDictionary(): void {
   radius.load_dictionaries();
   radius.load_dictionary(dictionaryPath());
 }
+
+/** The number a dictionary VALUE name stands for (e.g. NAS-Port-Type Ethernet → 15), or undefined. */
+export function enumValue(attribute: string, name: string, vendor?: number): number | undefined {
+  ensureDictionary();
+  const values = radius._attr_to(attribute, vendor, 4);
+  const value = values && Object.hasOwn(values, name) ? Number(values[name]) : NaN;
+  return Number.isInteger(value) ? value : undefined;
+}

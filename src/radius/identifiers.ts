@@ -6,6 +6,7 @@
  * Authenticator and fails verification instead of being mistaken for an answer.
  */
 import { randomInt } from 'node:crypto';
+import { onAbort } from './abort-hub.js';
 
 export class IdentifierPool {
   private readonly busy = new Uint8Array(256);
@@ -40,17 +41,18 @@ export class IdentifierPool {
       const id = this.tryAcquire();
       if (id !== undefined) return id;
       await new Promise<void>((resolve, reject) => {
-        const onAbort = (): void => {
-          const i = this.waiters.indexOf(wake);
-          if (i >= 0) this.waiters.splice(i, 1);
-          reject(signal!.reason);
-        };
         const wake = (): void => {
-          signal?.removeEventListener('abort', onAbort);
+          unsubscribe?.();
           resolve();
         };
         this.waiters.push(wake);
-        signal?.addEventListener('abort', onAbort, { once: true });
+        const unsubscribe = signal
+          ? onAbort(signal, () => {
+              const i = this.waiters.indexOf(wake);
+              if (i >= 0) this.waiters.splice(i, 1);
+              reject(signal.reason);
+            })
+          : undefined;
       });
     }
   }

@@ -3,6 +3,7 @@
  * client opens (responses are matched on the address/port they come from, so names must
  * become addresses). IPv4 only: the socket is udp4, as NAS-IP-Address is.
  */
+import type { Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { RadiusConfigError } from './errors.js';
@@ -31,6 +32,8 @@ export interface ServerState {
   readonly outstanding: Map<number, Transmission>;
   /** Skipped (tried last) until then, after it failed a whole record. */
   deadUntil: number;
+  /** The client's socket connected to this server, once open. */
+  socket: Socket | undefined;
 }
 
 export function serverStates(servers: readonly RadiusServerConfig[]): ServerState[] {
@@ -44,7 +47,7 @@ export function serverStates(servers: readonly RadiusServerConfig[]): ServerStat
     if (isIP(config.host) === 6) throw new RadiusConfigError(`servers[${i}] (${label}): IPv6 servers are not supported`);
     if (seen.has(label)) throw new RadiusConfigError(`servers[${i}] (${label}) is listed twice`);
     seen.add(label);
-    return { config, label, address: isIP(config.host) === 4 ? config.host : undefined, ids: new IdentifierPool(), outstanding: new Map(), deadUntil: 0 };
+    return { config, label, address: isIP(config.host) === 4 ? config.host : undefined, ids: new IdentifierPool(), outstanding: new Map(), deadUntil: 0, socket: undefined };
   });
 }
 

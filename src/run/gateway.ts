@@ -128,7 +128,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
 
     let delivery: DeliveryService | undefined;
-    const sinks = buildSinks(config);
+    const sinks = buildSinks(config, { redis, store });
     // One dxgwDeliveryFailed per sink outage (and a recovered one), not one per event.
     const health = new SinkHealth({ sinks: sinks.map((s) => s.name), failingAfterMs: config.retry.failingAfterMs, listeners: sinks.filter(isSinkHealthListener), onError: (error) => logger.warn({ err: error }, 'sink health notification') });
     cleanups.push(async () => health.stop());

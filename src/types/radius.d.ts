@@ -38,6 +38,8 @@ declare module 'radius' {
     attr_name_to_id(name: string, vendor?: number): string | undefined;
     /** Internal but stable since 2012: field 2 is the dictionary type ('string', 'octets', …). */
     _attr_to(name: string, vendor: number | undefined, field: 2): string | undefined;
+    /** Field 4: VALUE name → number (as text) of an integer attribute. */
+    _attr_to(name: string, vendor: number | undefined, field: 4): Record<string, string> | undefined;
     encode(args: radius.EncodeArgs): Buffer;
     encode_response(args: { packet: radius.Decoded; code: string; secret: string; attributes?: radius.Attribute[] }): Buffer;
     /** Verifies the Request Authenticator of requests (throws InvalidSecretError); not of responses. */

@@ -119,7 +119,7 @@ describe('RadiusAccountingClient', () => {
     const p = await peer((req: Received, i: number, self: UdpPeer) => {
       const good = self.answer(req);
       if (i === 0) {
-        forger.send(good, req.from.port, req.from.address); // right bytes, wrong source port
+        forger.send(good, req.from.port, req.from.address); // right bytes, wrong source port: the connected socket's kernel filter drops it
         const unknownId = self.answer({ ...req, decoded: { ...req.decoded, identifier: (req.decoded.identifier + 128) & 0xff } });
         const wrongCode = Buffer.from(good);
         wrongCode[0] = 2; // Access-Accept
@@ -132,7 +132,7 @@ describe('RadiusAccountingClient', () => {
     const c = client([p.port], { timeoutMs: 300 });
     const result = await c.send({ attributes: RECORD });
     expect(result.transmissions).toBe(2);
-    expect(c.counters).toMatchObject({ badAuthenticators: 1, unknownResponses: 2, malformedResponses: 4, responses: 1 });
+    expect(c.counters).toMatchObject({ badAuthenticators: 1, unknownResponses: 1, malformedResponses: 4, responses: 1 });
   });
 
   it('survives a burst of random datagrams from the server', async () => {

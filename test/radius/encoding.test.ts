@@ -155,3 +155,33 @@ describe('encodeAccountingRequest limits', () => {
     expect(() => encodeAccountingRequest(1, 's', [{ name: 'Framed-IP-Address', value: '1.2.3' }])).toThrow(RadiusEncodeError);
   });
 });
+
+describe('encodeAccountingRequest bytes', () => {
+  const asCodec = (attrs: ReturnType<typeof accountingAttributes>): radius.Attribute[] =>
+    attrs.map((a) => (a.vendor === undefined ? [a.name, a.value] : ['Vendor-Specific', a.vendor, [[a.name, a.value]]]));
+
+  it("are those of the `radius` package's encoder for Start, Interim and Stop (every type: string, octets, ipaddr, integer, date, VSAs)", () => {
+    ensureDictionary();
+    const b = binding({ attributes: { Class: '0x6b6c', 'ERX-Service-Bundle': 'gold' } });
+    for (const event of [added(b), renewed(b), deleted(b, 'expired')]) {
+      const attrs = [...accountingAttributes(event, { ...NAS, nasPortType: 'Ethernet' }), { name: 'Acct-Delay-Time', value: 7 }];
+      const theirs = radius.encode({ code: 'Accounting-Request', identifier: 42, secret: 'enc-secret', attributes: asCodec(attrs), add_message_authenticator: false });
+      expect(encodeAccountingRequest(42, 'enc-secret', attrs).toString('hex')).toBe(theirs.toString('hex'));
+    }
+  });
+
+  it('refuses an unknown name, an unknown value name, a number out of range and a type it cannot write', () => {
+    expect(() => encodeAccountingRequest(1, 's', [{ name: 'No-Such-Attribute', value: 'x' }])).toThrow(RadiusEncodeError);
+    expect(() => encodeAccountingRequest(1, 's', [{ name: 'No-Such', vendor: ERX_VENDOR, value: 'x' }])).toThrow(RadiusEncodeError);
+    expect(() => encodeAccountingRequest(1, 's', [{ name: 'NAS-Port-Type', value: 'Ethernets' }])).toThrow(RadiusEncodeError);
+    expect(() => encodeAccountingRequest(1, 's', [{ name: 'Acct-Delay-Time', value: 2 ** 32 }])).toThrow(RadiusEncodeError);
+    expect(() => encodeAccountingRequest(1, 's', [{ name: 'Acct-Delay-Time', value: -1 }])).toThrow(RadiusEncodeError);
+    expect(() => encodeAccountingRequest(1, 's', [{ name: 'Framed-IP-Address', value: '256.1.1.1' }])).toThrow(RadiusEncodeError);
+    expect(() => encodeAccountingRequest(1, 's', [{ name: 'Framed-IPv6-Prefix', value: '2001:db8::/64' }])).toThrow(RadiusEncodeError);
+    expect(() => encodeAccountingRequest(1, 's', [{ name: 'Vendor-Specific', value: 'x' }])).toThrow(RadiusEncodeError);
+  });
+
+  it('leaves out empty strings (RFC 2865 §5)', () => {
+    expect(encodeAccountingRequest(1, 's', [{ name: 'User-Name', value: '' }, { name: 'Class', value: Buffer.alloc(0) }])).toHaveLength(20);
+  });
+});

@@ -12,6 +12,10 @@ export interface Binding {
   loginName?: string | null;
   /** Route map `set attributes`. */
   attributes?: Record<string, string>;
+  /** Option 82 circuit-id, colon hex (default "relay0"). */
+  circuitId?: string | null;
+  /** The ACK's subnet mask (option 1). */
+  subnetMask?: string | null;
 }
 
 export const binding = (over: Partial<Binding> = {}): Binding => ({
@@ -20,6 +24,8 @@ export const binding = (over: Partial<Binding> = {}): Binding => ({
   sessionId: '527e46ea59b877c6',
   at: Date.UTC(2023, 10, 14, 22, 13, 20),
   clientOptions: { '50': 'c000020a', '53': '03', '55': '011c03333a3b', '82': '010672656c617930' },
+  circuitId: '72:65:6c:61:79:30',
+  subnetMask: '255.255.255.0',
   ...over,
 });
 
@@ -35,12 +41,12 @@ function event(b: Binding, type: SubscriberEvent['type'], time: number, leaseSta
     time: new Date(time).toISOString(),
     sessionId: b.sessionId,
     reason,
-    subscriber: { vr: 'default', ip: b.ip, mac: b.mac, clientId: null, giaddr: '192.0.2.1', serverId: '198.51.100.1', circuitId: '72:65:6c:61:79:30', remoteId: '01:02', vlans: [100] },
+    subscriber: { vr: 'default', ip: b.ip, mac: b.mac, clientId: null, giaddr: '192.0.2.1', serverId: '198.51.100.1', circuitId: b.circuitId ?? null, remoteId: '01:02', vlans: [100] },
     interface: { name: `ip${b.ip.replace(/\./g, '-')}`, profile: null, vr: 'vr-customers' },
-    lease: { seconds: 3600, startedAt: new Date(leaseStart).toISOString(), expiresAt: new Date(leaseStart + 3_600_000).toISOString() },
+    lease: { seconds: 3600, startedAt: new Date(leaseStart).toISOString(), expiresAt: new Date(leaseStart + 3_600_000).toISOString(), subnetMask: b.subnetMask ?? null },
     loginName: b.loginName ?? null,
     attributes: b.attributes ?? {},
-    dhcpOptions: type === 'address-added' ? { client: b.clientOptions ?? {}, server: { '51': '00000e10' } } : null,
+    dhcpOptions: type === 'address-added' ? { client: b.clientOptions ?? {}, server: { '1': 'ffffff00', '51': '00000e10' } } : null,
   };
 }
 

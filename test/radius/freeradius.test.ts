@@ -59,8 +59,9 @@ const decoded = (r: DetailRecord): Array<[string, string]> => r.attributes.filte
 const hex = (n: number, byte: number): string => Buffer.alloc(n, byte).toString('hex');
 
 describe('RADIUS accounting into FreeRADIUS', () => {
-  it('Accounting-On at start, Accounting-Off at stop', async () => {
-    const s = sink();
+  it('Accounting-On at start, Accounting-Off at stop (a store without sessions)', async () => {
+    // The store's answers (radius-announcements.ts; accounting-on.test.ts runs them on Redis): nothing announced, no binding.
+    const s = sink({}, { announcements: { announced: async () => false, recordAnnounced: async () => undefined, holdsSessions: async () => false } });
     const [on] = await recorded(() => s.start());
     expect(decoded(on!)).toEqual([
       ['Acct-Status-Type', 'Accounting-On'],
@@ -87,20 +88,50 @@ describe('RADIUS accounting into FreeRADIUS', () => {
       ['NAS-IP-Address', '192.0.2.254'],
       ['NAS-Identifier', 'dxgw-test'],
       ['NAS-Port-Type', 'Ethernet'],
+      ['NAS-Port-Id', 'relay0'],
       ['Framed-IP-Address', '192.0.2.10'],
+      ['Framed-IP-Netmask', '255.255.255.0'],
       ['Calling-Station-Id', '02:00:00:00:02:01'],
       ['Acct-Session-Id', b.sessionId],
+      ['Acct-Multi-Session-Id', expect.stringMatching(/^[0-9a-f]{16}$/)],
       ['Acct-Authentic', 'Local'],
       ['Event-Timestamp', 'Nov 14 2023 22:13:20 UTC'],
-      ['NAS-Port-Id', 'ip192-0-2-10'],
       ['ERX-Virtual-Router-Name', 'vr-customers'],
+      ['ERX-Interface-Desc', 'ip192-0-2-10'],
       ['ERX-Dhcp-Options', `0x${tlvs.subarray(0, 247).toString('hex')}`],
       ['ERX-Dhcp-Options', `0x${tlvs.subarray(247).toString('hex')}`],
       ['ERX-Dhcp-Mac-Addr', '02:00:00:00:02:01'],
       ['ERX-Dhcp-Gi-Address', '192.0.2.1'],
       ['ERX-Dhcp-Option-82', '0x010672656c6179300202' + '0102'],
+      ['ERX-Acct-Request-Reason', 'IP-Active'],
       ['Acct-Delay-Time', '0'],
     ]);
+  });
+
+  it('NAS-Port-Id is the circuit-id as text when printable, else colon hex, absent without one; NAS-Port-Type as configured', async () => {
+    const s = sink({ nasPortType: 'xDSL' });
+    const records = await recorded(async () => {
+      await s.deliver(added(binding({ sessionId: 'port-id-hex', circuitId: '00:01:ff:41' })), attempt());
+      await s.deliver(added(binding({ sessionId: 'port-id-none', circuitId: null })), attempt());
+    }, 2);
+    expect(records[0]!.all('NAS-Port-Id')).toEqual(['00:01:ff:41']);
+    expect(records[1]!.all('NAS-Port-Id')).toEqual([]);
+    expect(records.map((r) => r.get('NAS-Port-Type'))).toEqual(['xDSL', 'xDSL']);
+    const [numbered] = await recorded(() => sink({ nasPortType: 15 }).deliver(added(binding({ sessionId: 'port-type-15' })), attempt()));
+    expect(numbered!.get('NAS-Port-Type')).toBe('Ethernet');
+  });
+
+  it("Acct-Multi-Session-Id links one device's sessions: same MAC, same id; another MAC, another", async () => {
+    const s = sink();
+    const records = await recorded(async () => {
+      await s.deliver(added(binding({ sessionId: 'multi-1', ip: '192.0.2.31' })), attempt());
+      await s.deliver(added(binding({ sessionId: 'multi-2', ip: '192.0.2.32' })), attempt());
+      await s.deliver(added(binding({ sessionId: 'multi-3', ip: '192.0.2.33', mac: '02:00:00:00:02:99' })), attempt());
+    }, 3);
+    const ids = records.map((r) => r.get('Acct-Multi-Session-Id'));
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[2]).not.toBe(ids[0]);
+    expect(records.map((r) => r.get('Acct-Session-Id'))).toEqual(['multi-1', 'multi-2', 'multi-3']);
   });
 
   it('Interim-Update and Stop: same Acct-Session-Id as the Start, session time, terminate cause', async () => {
@@ -121,6 +152,13 @@ describe('RADIUS accounting into FreeRADIUS', () => {
     expect(stop!.get('Event-Timestamp')).toBe('Nov 14 2023 23:03:20 UTC');
     expect(stop!.get('ERX-Dhcp-Gi-Address')).toBe('192.0.2.1');
     expect(stop!.get('Framed-IP-Address')).toBe('192.0.2.20');
+    expect(records.map((r) => r.get('ERX-Acct-Request-Reason'))).toEqual(['IP-Active', 'Periodic', 'IP-Inactive']);
+    for (const r of [interim!, stop!]) {
+      expect(r.get('Framed-IP-Netmask')).toBe('255.255.255.0');
+      expect(r.get('NAS-Port-Id')).toBe('relay0');
+      expect(r.get('ERX-Interface-Desc')).toBe('ip192-0-2-20');
+      expect(r.get('Acct-Multi-Session-Id')).toBe(records[0]!.get('Acct-Multi-Session-Id'));
+    }
   });
 
   it('maps every delete reason onto Acct-Terminate-Cause', async () => {

@@ -1,4 +1,5 @@
 /** RadiusSink behaviour that needs no FreeRADIUS: event filtering, delivery errors, Accounting-On ordering, job-attempt delay. */
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RadiusSinkConfig } from '../../src/config/schema-sinks.js';
 import { PermanentDeliveryError, RetryableDeliveryError, type DeliveryAttempt } from '../../src/delivery/sink.js';
@@ -40,6 +41,14 @@ function sink(cfg: RadiusSinkConfig, options: RadiusSinkOptions = {}): RadiusSin
 }
 
 const attempt = (n = 1): DeliveryAttempt => ({ attempt: n, maxAttempts: 10, signal: new AbortController().signal });
+async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 const status = (p: UdpPeer): unknown[] => p.received.map((r) => r.decoded.attributes['Acct-Status-Type']);
 
 describe('RadiusSink', () => {
@@ -59,15 +68,23 @@ describe('RadiusSink', () => {
     expect(s.counters.requests).toBe(0);
   });
 
-  it('start() sends Accounting-On, stop() Accounting-Off, with one NAS session id', async () => {
+  it('without a store to ask, start() sends Accounting-On and stop() no Accounting-Off', async () => {
     const p = await peer(answerAll);
     const s = sink(config([p.port]));
     await s.start();
     await s.deliver(added(binding()), attempt());
     await s.stop();
-    expect(status(p)).toEqual(['Accounting-On', 'Start', 'Accounting-Off']);
-    expect(p.attr(0, 'Acct-Session-Id')).toBe(p.attr(2, 'Acct-Session-Id'));
+    expect(status(p)).toEqual(['Accounting-On', 'Start']);
     expect(p.attr(0, 'NAS-Identifier')).toBe('dxgw-test');
+  });
+
+  it('Accounting-On and -Off share one NAS session id', async () => {
+    const p = await peer(answerAll);
+    const s = sink(config([p.port]), { announcements: { announced: async () => false, recordAnnounced: async () => undefined, holdsSessions: async () => false } });
+    await s.start();
+    await s.stop();
+    expect(status(p)).toEqual(['Accounting-On', 'Accounting-Off']);
+    expect(p.attr(0, 'Acct-Session-Id')).toBe(p.attr(1, 'Acct-Session-Id'));
   });
 
   it('owes an Accounting-On that failed and sends it before the next record', async () => {
@@ -109,6 +126,29 @@ describe('RadiusSink', () => {
     const delivering = s.deliver(added(binding()), { attempt: 1, maxAttempts: 3, signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     await expect(delivering).rejects.toMatchObject({ name: 'RetryableDeliveryError', code: 'DXGW_RADIUS_ABORTED' });
+  });
+
+  it("concurrent records share one abort listener on the worker's signal, gone when they complete; no MaxListenersExceededWarning", async () => {
+    const held: Received[] = [];
+    const p = await peer((req) => void held.push(req)); // answers later, all at once
+    const s = sink(config([p.port]), { timeoutMs: 5000 });
+    const shared = new AbortController().signal; // one signal, as the delivery worker shares it
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const records = Array.from({ length: 20 }, (_, i) => s.deliver(added(binding({ sessionId: `shared-signal-${i}`, ip: `192.0.2.${i + 1}` })), { attempt: 1, maxAttempts: 3, signal: shared }));
+      await waitUntil(() => held.length === 20);
+      expect(getEventListeners(shared, 'abort')).toHaveLength(1);
+      for (const req of held) p.reply(req, p.answer(req));
+      await Promise.all(records);
+      expect(getEventListeners(shared, 'abort')).toHaveLength(0);
+      // 'warning' is emitted on the next tick: let one pass before looking.
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it.each([

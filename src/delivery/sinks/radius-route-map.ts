@@ -16,6 +16,9 @@ const PROTECTED = new Set([
   'NAS-IP-Address',
   'NAS-Identifier',
   'Framed-IP-Address',
+  'Framed-IP-Netmask',
+  'Acct-Multi-Session-Id',
+  'ERX-Acct-Request-Reason',
 ]);
 
 /** The route map's text as a value of the attribute's type, or undefined when it cannot be one. */

@@ -1,7 +1,8 @@
 /**
  * RADIUS accounting sink (RFC 2866, DESIGN §3): address-added → Start, address-renewed →
  * Interim-Update (when `interim`), address-deleted → Stop; Accounting-On at start() and
- * Accounting-Off at stop(). Attributes: radius-attributes.ts; wire rules: src/radius/.
+ * Accounting-Off at stop() only when the store holds none of this NAS's sessions
+ * (radius-announcements.ts). Attributes: radius-attributes.ts; wire rules: src/radius/.
  *
  * Only silence is retryable: RFC 2866 has no negative Accounting-Response, so a record is
  * delivered once a server acknowledges it, and fails (retryably) when none does.
@@ -15,11 +16,13 @@ import {
   RadiusConfigError,
   RadiusEncodeError,
   RadiusTimeoutError,
+  onAbort,
   zeroCounters,
   type RadiusAttribute,
   type RadiusCounters,
 } from '../../radius/index.js';
 import { PermanentDeliveryError, RetryableDeliveryError, type DeliveryAttempt, type Sink } from '../sink.js';
+import type { NasAnnouncements } from './radius-announcements.js';
 import { accountingAttributes, isAccountingEvent, nasAttributes } from './radius-attributes.js';
 
 export interface RadiusSinkOptions {
@@ -31,8 +34,13 @@ export interface RadiusSinkOptions {
   deadTimeMs?: number;
   /** Local address of the UDP socket (default 0.0.0.0). */
   bindAddress?: string;
-  /** Send Accounting-On/Off at start()/stop() (default true; docs/radius.md says when not to). */
+  /** Ever send Accounting-On/Off (default true; docs/radius.md says when not to). */
   accountingOnOff?: boolean;
+  /**
+   * The store's word on whether an Accounting-On/Off may go out. Without it (tests, tools)
+   * the sink announces at every start() and never sends Accounting-Off.
+   */
+  announcements?: NasAnnouncements;
   now?: () => number;
 }
 
@@ -47,9 +55,12 @@ export class RadiusSink implements Sink {
   private readonly now: () => number;
   private startedAt: number | undefined;
   private nasSessionId = '';
-  /** Accounting-On still owed: sent before the next record, so a server never sees a Start before it. */
+  /** Accounting-On still owed (or still to be decided): settled before the next record, so a server never sees a Start before it. */
   private onPending = false;
+  /** The server acknowledged this run's Accounting-On; only the store's marker may still be owed. */
+  private onSent = false;
   private onInFlight: Promise<void> | undefined;
+  private stopped = false;
 
   /** Never throws: a configuration that cannot work fails every delivery permanently instead. */
   constructor(
@@ -77,7 +88,10 @@ export class RadiusSink implements Sink {
     return this.client?.counters ?? zeroCounters();
   }
 
-  /** Opens the socket and sends Accounting-On; on failure it stays owed and goes out before the next record. */
+  /**
+   * Opens the socket and, when the store holds none of this NAS's sessions, sends
+   * Accounting-On; on failure it stays owed and goes out before the next record.
+   */
   async start(): Promise<void> {
     const client = this.usableClient();
     this.startedAt = this.now();
@@ -86,15 +100,22 @@ export class RadiusSink implements Sink {
       .digest('hex')
       .slice(0, 16);
     this.onPending = this.options.accountingOnOff !== false;
+    this.onSent = false;
     await this.guard(client.open());
     await this.accountingOn();
   }
 
-  /** Sends Accounting-Off (after a start()), then closes the socket whatever happened. */
+  /**
+   * Sends Accounting-Off (after a start()) when the store holds no binding any more, then
+   * closes the socket whatever happened. Bindings outlive the stop: while any remains, an
+   * Off would end at the server sessions whose Interims and Stops follow the restart.
+   */
   async stop(): Promise<void> {
-    if (!this.client) return;
+    if (!this.client || this.stopped) return;
+    this.stopped = true;
     try {
-      if (this.startedAt !== undefined && this.options.accountingOnOff !== false) {
+      const store = this.options.announcements;
+      if (this.startedAt !== undefined && this.options.accountingOnOff !== false && store && !(await store.holdsSessions())) {
         await this.send(nasAttributes('Accounting-Off', this.config, this.nasSessionId, this.now()), 0);
       }
     } finally {
@@ -113,18 +134,30 @@ export class RadiusSink implements Sink {
     await this.send(attributes, delay, attempt.signal);
   }
 
-  /** One Accounting-On at a time, however many deliveries wait for it. */
+  /** One Accounting-On decision at a time, however many deliveries wait for it. */
   private accountingOn(): Promise<void> {
     if (!this.onPending) return Promise.resolve();
-    const startedAt = this.startedAt ?? this.now();
-    this.onInFlight ??= this.send(nasAttributes('Accounting-On', this.config, this.nasSessionId, startedAt), seconds(this.now() - startedAt))
-      .then(() => {
-        this.onPending = false;
-      })
-      .finally(() => {
-        this.onInFlight = undefined;
-      });
+    this.onInFlight ??= this.announce().finally(() => {
+      this.onInFlight = undefined;
+    });
     return this.onInFlight;
+  }
+
+  /** Accounting-On unless the store says this NAS announced itself into it; then the marker. */
+  private async announce(): Promise<void> {
+    const store = this.options.announcements;
+    if (!this.onSent) {
+      if (store && (await this.guard(store.announced()))) {
+        this.onPending = false;
+        return;
+      }
+      const startedAt = this.startedAt ?? this.now();
+      await this.send(nasAttributes('Accounting-On', this.config, this.nasSessionId, startedAt), seconds(this.now() - startedAt));
+      this.onSent = true;
+    }
+    // Written only after the server acknowledged: a crash before it announces again (harmless: no Start went out yet).
+    if (store) await this.guard(store.recordAnnounced(this.nasSessionId, this.now()));
+    this.onPending = false;
   }
 
   private async send(attributes: RadiusAttribute[], delaySeconds: number, signal?: AbortSignal): Promise<void> {
@@ -170,8 +203,7 @@ export class RadiusSink implements Sink {
 function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(new RetryableDeliveryError('attempt aborted', 'DXGW_RADIUS_ABORTED'));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new RetryableDeliveryError('attempt aborted', 'DXGW_RADIUS_ABORTED'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    const unsubscribe = onAbort(signal, () => reject(new RetryableDeliveryError('attempt aborted', 'DXGW_RADIUS_ABORTED')));
+    work.then(resolve, reject).finally(unsubscribe);
   });
 }

@@ -30,6 +30,7 @@ describe('config validation', () => {
     ['radius servers', { sinks: [{ name: 'r', type: 'radius', servers: [], nasIdentifier: 'n', nasIp: '192.0.2.1' }] }, 'sinks[0].servers: list at least one accounting server'],
     ['radius port', { sinks: [{ name: 'r', type: 'radius', servers: [{ host: 'h', port: 70000, secret: 's' }], nasIdentifier: 'n', nasIp: '192.0.2.1' }] }, 'sinks[0].servers[0].port: 70000 is above the maximum 65535'],
     ['radius host', { sinks: [{ name: 'r', type: 'radius', servers: [{ host: 'bad host', secret: 's' }], nasIdentifier: 'n', nasIp: '192.0.2.1' }] }, 'sinks[0].servers[0].host: "bad host" is not a host name or IP address'],
+    ['radius nasPortType', { sinks: [{ name: 'r', type: 'radius', servers: [{ host: 'h', secret: 's' }], nasIdentifier: 'n', nasIp: '192.0.2.1', nasPortType: 'Ethernets' }] }, 'sinks[0].nasPortType: "Ethernets" is not a NAS-Port-Type name (e.g. Ethernet, xDSL, Cable, Virtual) nor a number'],
     ['snmp v2c community', { sinks: [{ name: 'n', type: 'snmp', targets: [{ host: 'h' }] }] }, 'sinks[0].targets[0].community: is required for version 2c'],
     ['snmp version', { sinks: [{ name: 'n', type: 'snmp', targets: [{ host: 'h', version: 'v2', community: 'c' }] }] }, 'sinks[0].targets[0].version: "v2" is not one of '],
     ['route map match type', { routeMap: [{ seq: 1, action: 'permit', match: { address: 7 } }] }, 'routeMap[0].match.address: number 7 is none of the accepted forms'],

@@ -7,6 +7,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { replayCapture } from '../../../src/cli/commands/replay.js';
 import { LineWriter } from '../../../src/cli/output.js';
+import { subnetMaskOf } from '../../../src/events/drafts.js';
 import { fixtureFiles } from '../../helpers/fixtures.js';
 
 const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../../../docs/event.schema.json'), 'utf8'));
@@ -18,6 +19,7 @@ describe('event JSON Schema', () => {
   it('accepts every event of every fixture replay, and each event type occurs', async () => {
     const types = new Set<string>();
     let count = 0;
+    let masks = 0;
     for (const file of fixtureFiles()) {
       const lines: string[] = [];
       const sink = new Writable({ write(chunk, _e, done) { lines.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
@@ -28,9 +30,13 @@ describe('event JSON Schema', () => {
         expect(ok, `${file}: ${JSON.stringify(validate.errors)}`).toBe(true);
         types.add(event.type);
         count++;
+        // The mask is the ACK's option 1 (address-added shows that ACK's options).
+        if (event.type === 'address-added') expect(event.lease.subnetMask).toBe(event.dhcpOptions.server['1'] ? subnetMaskOf(event.dhcpOptions.server) : null);
+        if (event.lease.subnetMask) masks++;
       }
     }
     expect(count).toBeGreaterThan(50);
+    expect(masks).toBeGreaterThan(0);
     // Every type a capture can cause (interface-changed comes from RFC 5176 CoA only).
     expect([...types].sort()).toEqual(['address-added', 'address-deleted', 'address-renewed', 'interface-created', 'interface-deleted']);
   });
@@ -41,6 +47,14 @@ describe('event JSON Schema', () => {
       interface: { name: 'ip192-0-2-10', profile: 'gold', vr: 'default' }, lease: { seconds: 60, startedAt: '2026-11-28T09:00:00.000Z', expiresAt: '2026-11-28T09:01:00.000Z' },
       activatedAt: '2026-11-28T09:00:00.000Z', loginName: null, attributes: { rate: '100M' }, dhcpOptions: null };
     expect(validate(base), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('subnetMask is option 1 as a dotted quad, null when absent or not 4 bytes', () => {
+    expect(subnetMaskOf({ '1': 'ffffff00' })).toBe('255.255.255.0');
+    expect(subnetMaskOf({ '1': 'FFFF0000' })).toBe('255.255.0.0');
+    expect(subnetMaskOf({})).toBeNull();
+    expect(subnetMaskOf({ '1': 'ffffff' })).toBeNull();
+    expect(subnetMaskOf({ '1': 'ffffff0000' })).toBeNull();
   });
 
   it('rejects an event that breaks the contract', () => {
