@@ -48,7 +48,9 @@ describe.runIf(requireTool('redis-server'))('dxgw notifications with the embedde
       ],
     });
     daemon = startDaemon(['--config', config, '--replay', join(FIXTURE_DIR, 'many-clients.pcap'), '--speed', 'max']);
-    await waitFor('failed notifications', () => list('--state', 'failed', '--json', '--sink', 'sae').stdout.trim().split('\n').filter(Boolean).length >= 10, 90_000);
+    // Five activations: ten events, in one job per activation for `sae`.
+    const failedEvents = () => jsonLines(list('--state', 'failed', '--json', '--sink', 'sae').stdout).reduce((n, j) => n + (j as unknown as { eventIds: string[] }).eventIds.length, 0);
+    await waitFor('failed notifications', () => failedEvents() >= 10, 90_000);
   }, 120_000);
   afterAll(async () => {
     await daemon?.stop('SIGKILL');
