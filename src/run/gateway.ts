@@ -101,32 +101,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     let capture: CaptureRole | undefined;
     let captureFatal: string | undefined;
     let started = false;
-    if (roles.has('capture') && (options.replay || config.capture.interface)) {
-      const source: CaptureSource = options.replay ? { kind: 'file', ...options.replay } : { kind: 'live' };
-      capture = startCaptureRole(
-        config,
-        redisUrl,
-        source,
-        (message) => {
-          if (captureFatal !== undefined) return;
-          captureFatal = message;
-          // During start-up the thrown error is the one line; afterwards, log it.
-          if (started) logger.fatal({ role: 'capture' }, message);
-          finish(1);
-        },
-        (message) => logger.error({ role: 'capture' }, message),
-      );
-      stopCapture = () => capture!.stop();
-      await Promise.race([capture.ready, finished]);
-      // A capture that cannot start (no such interface, no CAP_NET_RAW) ends the start-up: one line.
-      if (captureFatal !== undefined) throw startupError(captureFatal);
-      logger.info({ source: options.replay ? options.replay.path : config.capture.interface }, 'capture started');
-    } else {
-      // Without a capture role here, this process expires leases (safe with several sweepers).
-      const timer = setInterval(() => void sweepExpired(store, engine, Date.now()).catch((error) => logger.error({ err: error }, 'expiry sweep failed')), 1000);
-      cleanups.push(async () => clearInterval(timer));
-    }
-
     let delivery: DeliveryService | undefined;
     const sinks = buildSinks(config, { redis, store });
     // One dxgwDeliveryFailed per sink outage (and a recovered one), not one per event.
@@ -158,6 +132,33 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await delivery.start();
       cleanups.push(() => delivery!.stop(10_000));
       logger.info({ sinks: sinks.map((s) => `${s.name} (${s.type})`) }, 'delivery started');
+    }
+
+    // Capture after delivery: the first events find their queues being worked.
+    if (roles.has('capture') && (options.replay || config.capture.interface)) {
+      const source: CaptureSource = options.replay ? { kind: 'file', ...options.replay } : { kind: 'live' };
+      capture = startCaptureRole(
+        config,
+        redisUrl,
+        source,
+        (message) => {
+          if (captureFatal !== undefined) return;
+          captureFatal = message;
+          // During start-up the thrown error is the one line; afterwards, log it.
+          if (started) logger.fatal({ role: 'capture' }, message);
+          finish(1);
+        },
+        (message) => logger.error({ role: 'capture' }, message),
+      );
+      stopCapture = () => capture!.stop();
+      await Promise.race([capture.ready, finished]);
+      // A capture that cannot start (no such interface, no CAP_NET_RAW) ends the start-up: one line.
+      if (captureFatal !== undefined) throw startupError(captureFatal);
+      logger.info({ source: options.replay ? options.replay.path : config.capture.interface }, 'capture started');
+    } else {
+      // Without a capture role here, this process expires leases (safe with several sweepers).
+      const timer = setInterval(() => void sweepExpired(store, engine, Date.now()).catch((error) => logger.error({ err: error }, 'expiry sweep failed')), 1000);
+      cleanups.push(async () => clearInterval(timer));
     }
 
     let apiAddress: string | undefined;
