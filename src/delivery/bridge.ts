@@ -14,7 +14,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { siteKeys } from '../leases/redis/keys.js';
 import type { LeaseStore, OutboxEntry } from '../leases/store.js';
-import { chainsTouched, planJobs, type PlannedJob, type SinkPlanSettings } from './job-plan.js';
+import { chainOf, chainsTouched, planJobs, type PlannedJob, type SinkPlanSettings } from './job-plan.js';
 import { chainsKey, jobEvents, jobOptions, type CompletedRetention, type NotificationJobData, type RetryPolicy } from './queues.js';
 import type { Sink } from './sink.js';
 
@@ -188,15 +188,17 @@ export class Bridge {
     const skip = new Set<string>();
     for (const job of found) {
       if (!job) continue;
-      for (const event of jobEvents(job.data)) skip.add(event.id);
-      if ('chain' in job.data) lastOf.set(job.data.chain, job.id!);
+      for (const event of jobEvents(job.data)) {
+        skip.add(event.id);
+        lastOf.set(chainOf(event, settings), job.id!);
+      }
     }
     return skip;
   }
 
   private toBulkJob(job: PlannedJob) {
-    const data: NotificationJobData = { events: job.events, chain: job.chain, prevJobId: job.prevJobId, committedAt: job.committedAt };
-    return { name: job.events[0]!.type, data, opts: { ...jobOptions(this.options.retry, this.options.completed), jobId: job.id } };
+    const data: NotificationJobData = { events: job.events, links: job.links, committedAt: job.committedAt };
+    return { name: `${job.events.length} event${job.events.length === 1 ? '' : 's'}`, data, opts: { ...jobOptions(this.options.retry, this.options.completed), jobId: job.id } };
   }
 
   private async holdLease(): Promise<boolean> {

@@ -3,18 +3,19 @@
  * same entries, sink settings and chain links always give the same jobs, which is what makes
  * a bridge replay after a crash add nothing twice.
  *
- * - One-event-per-request sinks: a job is the events of one transition of one subscriber
- *   (adjacent in the outbox, same lane, same time): the created and added events of an
- *   activation travel together, so the second never waits for the first.
+ * - One-event-per-request sinks: a job carries up to MAX_EVENTS events of many subscribers
+ *   from one round. Each subscriber lane stays its own chain: the job links to the previous
+ *   job of every lane it carries, and the worker delivers the lanes side by side, each in
+ *   order. BullMQ's cost is paid per job, not per event.
  * - Batch sinks: subscribers are hashed onto `chains` chains; a job is up to `maxEvents`
- *   events of one chain, in outbox order, so each subscriber's events stay in order.
+ *   events of one chain, in outbox order, sent as one request.
  */
 import type { EventType, SubscriberEvent } from '../events/event.js';
 import type { OutboxEntry } from '../leases/store.js';
 import { jobIdFor } from './queues.js';
 
-/** A run is cut here whatever happens: one job should not hold a lock for minutes of POSTs. */
-export const MAX_RUN = 16;
+/** Events per job without batching: enough to amortise a job, few enough to finish soon. */
+export const MAX_EVENTS = 32;
 
 export interface SinkPlanSettings {
   sink: string;
@@ -25,9 +26,8 @@ export interface SinkPlanSettings {
 
 export interface PlannedJob {
   id: string;
-  chain: string;
   events: SubscriberEvent[];
-  prevJobId: string | null;
+  links: Array<[string, string]>;
   committedAt: number;
 }
 
@@ -68,22 +68,24 @@ export function chainsTouched(entries: readonly OutboxEntry[], settings: SinkPla
  */
 export function planJobs(entries: readonly OutboxEntry[], settings: SinkPlanSettings, last: Map<string, string | null>, skip?: ReadonlySet<string>, now = Date.now()): PlannedJob[] {
   const jobs: PlannedJob[] = [];
+  // Batch sinks fill one job per chain; the others one shared job.
   const open = new Map<string, PlannedJob>();
-  const limit = settings.batch ? settings.batch.maxEvents : MAX_RUN;
-  let previous: SubscriberEvent | undefined;
+  const limit = settings.batch ? settings.batch.maxEvents : MAX_EVENTS;
   for (const { position, event } of entries) {
-    const adjacent = previous;
-    previous = event;
     if (!settings.events.has(event.type) || skip?.has(event.id)) continue;
     const chain = chainOf(event, settings);
-    let job = open.get(chain);
-    // Without batching, a job is one transition: it carries on only from the entry just before.
-    const sameTransition = settings.batch || (job !== undefined && adjacent === job.events[job.events.length - 1] && adjacent!.time === event.time);
-    if (!job || !sameTransition || job.events.length >= limit) {
-      job = { id: jobIdFor(event.id, settings.sink), chain, events: [], prevJobId: last.get(chain) ?? null, committedAt: committedAtOf(position, now) };
-      last.set(chain, job.id);
-      open.set(chain, job);
+    const slot = settings.batch ? chain : '';
+    let job = open.get(slot);
+    if (!job || job.events.length >= limit) {
+      job = { id: jobIdFor(event.id, settings.sink), events: [], links: [], committedAt: committedAtOf(position, now) };
+      open.set(slot, job);
       jobs.push(job);
+    }
+    const previous = last.get(chain) ?? null;
+    if (previous !== job.id) {
+      // The chain's first event in this job: wait for its previous job, if any.
+      if (previous !== null) job.links.push([chain, previous]);
+      last.set(chain, job.id);
     }
     job.events.push(event);
   }

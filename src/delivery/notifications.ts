@@ -7,7 +7,7 @@
 import type { Job, JobType, Queue } from 'bullmq';
 import { DxgwError } from '../errors/codes.js';
 import type { LeaseStore } from '../leases/store.js';
-import { deliveredSoFar, jobEvents, jobIdFor, parseJobId, type NotificationJobData } from './queues.js';
+import { deliveredIndexes, jobEvents, jobIdFor, jobLinks, parseJobId, type NotificationJobData } from './queues.js';
 import type { SubscriberEvent } from '../events/event.js';
 
 export const NOTIFICATION_STATES = ['failed', 'waiting', 'active', 'delayed', 'completed'] as const;
@@ -36,7 +36,8 @@ export interface NotificationDetail extends NotificationView {
   events: SubscriberEvent[];
   /** Stack traces of the failed attempts, newest last (BullMQ keeps them). */
   errors: string[];
-  waitingFor: string | null;
+  /** The jobs it is chained after (one per subscriber or batch chain with an earlier job). */
+  waitingFor: string[];
 }
 
 async function view(job: Job<NotificationJobData>, sink: string, state?: string): Promise<NotificationView> {
@@ -48,7 +49,7 @@ async function view(job: Job<NotificationJobData>, sink: string, state?: string)
     eventId: event.id,
     eventIds: events.map((e) => e.id),
     type: events.map((e) => e.type).join(','),
-    delivered: deliveredSoFar(job.progress),
+    delivered: deliveredIndexes(job.progress).size,
     subscriber: { vr: event.subscriber.vr, ip: event.subscriber.ip, mac: event.subscriber.mac },
     state: state ?? (await job.getState()),
     attemptsMade: job.attemptsMade,
@@ -95,7 +96,7 @@ export class NotificationOps {
   async show(jobId: string): Promise<NotificationDetail> {
     const { job, sink } = await this.job(jobId);
     const v = await view(job, sink);
-    return { ...v, events: jobEvents(job.data), errors: job.stacktrace ?? [], waitingFor: job.data.prevJobId };
+    return { ...v, events: jobEvents(job.data), errors: job.stacktrace ?? [], waitingFor: jobLinks(job.data).map(([, prev]) => prev) };
   }
 
   /** Back to waiting with every attempt again. Only failed jobs can be retried. */

@@ -1,8 +1,10 @@
 /**
- * Order per chain per sink (DESIGN §1, ADR 0004): a job may be delivered only when the
- * previous job of its chain is done — delivered, permanently failed, or gone (discarded by an
- * operator, or completed long ago and cleaned). Otherwise the job is parked without using an
- * attempt. Retries of an earlier job hold back the later ones of the same chain only.
+ * Order per chain per sink (DESIGN §1, ADR 0004): a job may be delivered only when, for every
+ * chain it carries, the previous job of that chain is done with it — delivered, permanently
+ * failed, gone (discarded by an operator, or completed long ago and cleaned), or (for a
+ * subscriber lane) holding that lane's events delivered while it retries others. Otherwise
+ * the job is parked without using an attempt. A failing subscriber holds back its own later
+ * events only.
  *
  * Most predecessors were handled by this very process a moment ago, so the gate first asks
  * its own memory (delivered recently, or in flight right now: wait for it in place) and only
@@ -10,7 +12,8 @@
  */
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { NotificationJobData } from './queues.js';
+import { laneOf } from './job-plan.js';
+import { deliveredIndexes, jobEvents, jobLinks, type NotificationJobData } from './queues.js';
 
 export type GateVerdict = { go: true } | { go: false; waitingFor: string; state: string; retryAt?: number };
 
@@ -50,19 +53,22 @@ export class OrderGate {
   }
 
   async check(job: Job<NotificationJobData>): Promise<GateVerdict> {
-    const prev = job.data.prevJobId;
-    if (prev === null || prev === job.id) return { go: true };
-    if (this.recent.has(prev) || this.older.has(prev)) return { go: true };
-    const mine = this.inFlight.get(prev);
-    if (mine && (await mine)) return { go: true };
-    return this.askRedis(prev);
+    for (const [chain, prev] of jobLinks(job.data)) {
+      if (prev === job.id || this.recent.has(prev) || this.older.has(prev)) continue;
+      const mine = this.inFlight.get(prev);
+      if (mine && (await mine)) continue;
+      const verdict = await this.askRedis(chain, prev);
+      if (!verdict.go) return verdict;
+    }
+    return { go: true };
   }
 
-  private async askRedis(prev: string): Promise<GateVerdict> {
+  private async askRedis(chain: string, prev: string): Promise<GateVerdict> {
     const deadline = Date.now() + this.waitActiveMs;
     for (let pause = 2; ; pause = Math.min(pause * 2, 10)) {
       const state = await this.queue.getJobState(prev);
       if (DONE.has(state)) return { go: true };
+      if (state !== 'active' && (await this.laneDeliveredIn(chain, prev))) return { go: true };
       if (state === 'delayed') {
         // Backing off: come back when its next attempt is due, not every few ms.
         const retryAt = await this.dueTime(prev);
@@ -71,6 +77,15 @@ export class OrderGate {
       if (state !== 'active' || Date.now() >= deadline) return { go: false, waitingFor: prev, state };
       await new Promise((r) => setTimeout(r, pause));
     }
+  }
+
+  /** A job retrying other subscribers may already hold this lane's events delivered. */
+  private async laneDeliveredIn(chain: string, jobId: string): Promise<boolean> {
+    if (chain.startsWith('#')) return false;
+    const job = await this.queue.getJob(jobId);
+    if (!job) return true;
+    const done = deliveredIndexes(job.progress);
+    return jobEvents(job.data).every((e, i) => laneOf(e) !== chain || done.has(i));
   }
 
   private async dueTime(jobId: string): Promise<number | undefined> {

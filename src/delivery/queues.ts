@@ -3,8 +3,8 @@
  * cluster hash tag `{dxgw:<site>:<sink>}` (so a site's sinks spread over cluster shards and
  * every BullMQ script stays in one slot).
  *
- * A job carries one or more events of one *chain* (ADR 0004): a subscriber lane `<vr>|<ip>`
- * for sinks that take one event per request, a batch chain `#<n>` (lanes hashed onto a few
+ * A job carries events of one or more *chains* (ADR 0004): subscriber lanes `<vr>|<ip>` for
+ * sinks that take one event per request, one batch chain `#<n>` (lanes hashed onto a few
  * chains) for batch sinks. Its id is `<firstEventId>@<sink>`: every event is in exactly one
  * job per sink, so the id is unique, deterministic, and found again from the event (BullMQ
  * refuses ':' in custom ids, hence '@').
@@ -38,32 +38,50 @@ export function parseJobId(jobId: string): { eventId: string; sink: string } | u
 }
 
 export interface NotificationJobData {
-  /** In delivery order; one subscriber's events in seq order. */
+  /** In outbox order; each subscriber's events in seq order. */
   events: SubscriberEvent[];
-  /** `<vr>|<ip>` or `#<n>`: jobs of one chain are delivered one after the other. */
-  chain: string;
-  /** The previous job of the same chain in this sink's queue, or null. */
-  prevJobId: string | null;
+  /**
+   * The job each of its chains waits for: `[chain, previous job of that chain]`, only where
+   * there is one. A chain is a subscriber lane `<vr>|<ip>`, or `#<n>` for batch sinks.
+   */
+  links: Array<[string, string]>;
   /** Redis time (ms) at which the first event was committed: where latency is measured from. */
   committedAt: number;
 }
 
-/** Jobs written before multi-event jobs carried one `event` and a `lane`. */
-interface LegacyJobData {
-  event: SubscriberEvent;
-  lane: string;
+/** Jobs written by earlier versions: one `event` (or `events` of one chain) and one link. */
+interface OlderJobData {
+  event?: SubscriberEvent;
+  events?: SubscriberEvent[];
+  lane?: string;
+  chain?: string;
   prevJobId: string | null;
 }
 
-/** The job's data in the current shape, whichever version of dxgw queued it. */
-export function jobEvents(data: NotificationJobData | LegacyJobData): SubscriberEvent[] {
-  return 'events' in data ? data.events : [data.event];
+type AnyJobData = NotificationJobData | OlderJobData;
+
+/** The job's events, whichever version of dxgw queued it. */
+export function jobEvents(data: AnyJobData): SubscriberEvent[] {
+  return data.events ?? ('event' in data && data.event ? [data.event] : []);
 }
 
-/** How far a job got: events delivered before an attempt failed part-way (kept as job progress). */
-export function deliveredSoFar(progress: unknown): number {
-  const n = typeof progress === 'object' && progress !== null ? (progress as { delivered?: unknown }).delivered : undefined;
-  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : 0;
+/** The job's links, whichever version of dxgw queued it. */
+export function jobLinks(data: AnyJobData): Array<[string, string]> {
+  if ('links' in data) return data.links;
+  const chain = data.chain ?? data.lane ?? '';
+  return data.prevJobId ? [[chain, data.prevJobId]] : [];
+}
+
+/**
+ * Which of a job's events are delivered (kept as job progress when an attempt fails part-way,
+ * so the next one resumes after them). Older jobs kept a count of the first ones.
+ */
+export function deliveredIndexes(progress: unknown): Set<number> {
+  if (typeof progress !== 'object' || progress === null) return new Set();
+  const { done, delivered } = progress as { done?: unknown; delivered?: unknown };
+  if (Array.isArray(done)) return new Set(done.filter((i): i is number => Number.isSafeInteger(i) && i >= 0));
+  if (typeof delivered === 'number' && Number.isSafeInteger(delivered) && delivered > 0) return new Set(Array.from({ length: delivered }, (_, i) => i));
+  return new Set();
 }
 
 export interface RetryPolicy {

@@ -1,12 +1,14 @@
 /**
- * One BullMQ worker per sink: order gate, then the sink's attempt for the job's events, then
+ * One BullMQ worker per sink: order gate, then the sink's attempts for the job's events, then
  * the mapping of its outcome onto BullMQ (delivered / retry with our backoff / straight to
- * failed). A job carries one subscriber's run of events, or a batch (job-plan.ts).
+ * failed). A job carries events of many subscribers, delivered side by side, each
+ * subscriber's in order; or one batch (job-plan.ts).
  */
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job, type Queue } from 'bullmq';
 import { retryDelay } from './backoff.js';
 import { OrderGate } from './order-gate.js';
-import { deliveredSoFar, jobEvents, QUEUE_NAME, queuePrefix, type NotificationJobData, type RetryPolicy } from './queues.js';
+import { laneOf } from './job-plan.js';
+import { deliveredIndexes, jobEvents, QUEUE_NAME, queuePrefix, type NotificationJobData, type RetryPolicy } from './queues.js';
 import { PermanentDeliveryError, RetryableDeliveryError, type Sink } from './sink.js';
 
 export interface SinkWorkerOptions {
@@ -47,31 +49,58 @@ export function createSinkWorker(options: SinkWorkerOptions): SinkWorker {
   const inFlight = new Set<AbortController>();
   const parkMs = options.parkMs ?? 100;
 
+  // Requests in flight for this sink, across the jobs being worked.
+  const requests = slots(sink.concurrency ?? 16);
+
   async function deliver(job: Job<NotificationJobData>, token: string | undefined): Promise<void> {
     const events = jobEvents(job.data);
     const controller = new AbortController();
     inFlight.add(controller);
     const attempt = { attempt: attemptNumber(job), maxAttempts: job.opts.attempts ?? retry.attempts, signal: controller.signal, jobId: job.id! };
-    let done = deliveredSoFar(job.progress);
+    const done = deliveredIndexes(job.progress);
+    const before = done.size;
+    let firstError: unknown;
     try {
       if (sink.batch && sink.deliverBatch && events.length > 1) {
-        await sink.deliverBatch(events.slice(done), attempt);
+        await requests(() => sink.deliverBatch!(events.filter((_, i) => !done.has(i)), attempt));
         return;
       }
-      for (; done < events.length; done++) await sink.deliver(events[done]!, attempt);
+      const lanes = new Map<string, number[]>();
+      events.forEach((event, i) => {
+        if (done.has(i)) return;
+        const lane = laneOf(event);
+        lanes.set(lane, [...(lanes.get(lane) ?? []), i]);
+      });
+      await Promise.all(
+        [...lanes.values()].map(async (indexes) => {
+          for (const i of indexes) {
+            try {
+              await requests(() => sink.deliver(events[i]!, attempt));
+              done.add(i);
+            } catch (error) {
+              // This subscriber stops here (its order); the others carry on.
+              firstError ??= error;
+              return;
+            }
+          }
+        }),
+      );
     } catch (error) {
-      const failure = toBullError(error);
-      if (done > deliveredSoFar(job.progress) && !(failure instanceof UnrecoverableError)) {
-        // Part of the job got through: the next try resumes after it (order kept, nothing
-        // sent twice) and, as this attempt made progress, it costs no attempt.
-        await job.updateProgress({ delivered: done });
-        await job.moveToDelayed(Date.now() + retryDelay(1, retry, error), token);
-        throw new DelayedError(`delivered ${done} of ${events.length}; ${failure.message}`);
-      }
-      throw failure;
+      firstError = error;
     } finally {
       inFlight.delete(controller);
     }
+    if (firstError === undefined) return;
+    const failure = toBullError(firstError);
+    // The next try (or an operator's retry) resumes after the events already delivered, and
+    // the later jobs of the subscribers that got through need not wait for this one.
+    if (done.size > before) await job.updateProgress({ done: [...done].sort((a, b) => a - b) });
+    if (done.size > before && !(failure instanceof UnrecoverableError)) {
+      // This attempt made progress: it costs no attempt.
+      await job.moveToDelayed(Date.now() + retryDelay(1, retry, firstError), token);
+      throw new DelayedError(`delivered ${done.size} of ${events.length}; ${failure.message}`);
+    }
+    throw failure;
   }
 
   const worker = new Worker<NotificationJobData>(
@@ -135,4 +164,22 @@ function toBullError(error: unknown): Error {
   }
   // Unknown failures are retried: a bug in a sink must not lose notifications.
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** At most `n` calls at once; the others queue in order. */
+function slots(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let busy = 0;
+  const queue: Array<() => void> = [];
+  return async (fn) => {
+    // A finishing call hands its slot straight to the next in line.
+    if (busy < n) busy++;
+    else await new Promise<void>((r) => queue.push(r));
+    try {
+      return await fn();
+    } finally {
+      const next = queue.shift();
+      if (next) next();
+      else busy--;
+    }
+  };
 }

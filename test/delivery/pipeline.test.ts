@@ -117,6 +117,27 @@ describe.runIf(requireTool('redis-server'))('notification pipeline (BullMQ, HTTP
     assertOrderedPerSubscriber(receiver.requests.filter((r) => r.status === 200));
   });
 
+  it('a subscriber the sink keeps refusing holds back only its own events, not those sharing its jobs', { timeout: 120_000 }, async () => {
+    const events = await replayAll(server.url);
+    const outbox = await new RedisLeaseStore(redis, 'default').readOutbox('0', 10_000);
+    // The subscriber with the most events is refused (503) until the end of the test.
+    const perLane = new Map<string, number>();
+    for (const { event } of outbox) perLane.set(event.subscriber.ip, (perLane.get(event.subscriber.ip) ?? 0) + 1);
+    const [refused, refusedEvents] = [...perLane].sort((a, b) => b[1] - a[1])[0]!;
+    const ipOf = new Map(outbox.map((e) => [e.event.id, e.event.subscriber.ip]));
+    receiver = await startHttpReceiver(SECRET, ({ eventId }) => (ipOf.get(eventId) === refused ? { status: 503 } : { status: 200 }));
+    await start({ attempts: 1000, backoffMs: 20, maxBackoffMs: 50 }).start();
+    await waitFor('every other subscriber delivered', async () => receiver.delivered().length >= events - refusedEvents);
+    expect(receiver.delivered().some((r) => r.event.subscriber.ip === refused)).toBe(false);
+    // Its first event is being retried; none of its later ones was even tried.
+    const tried = new Set(receiver.requests.filter((r) => r.event.subscriber.ip === refused).map((r) => r.event.id));
+    expect(tried.size).toBe(1);
+    assertOrderedPerSubscriber(receiver.delivered());
+    receiver.behave(() => ({ status: 200 }));
+    await waitFor('the refused subscriber delivered once accepted', async () => receiver.delivered().length >= events);
+    assertOrderedPerSubscriber(receiver.delivered());
+  });
+
   it('holds everything while the sink is down, then delivers it all in order', { timeout: 120_000 }, async () => {
     receiver = await startHttpReceiver(SECRET, () => ({ status: 503, retryAfter: '0' }));
     const events = await replayAll(server.url);
