@@ -5,6 +5,7 @@
  * subscriber's in order; or one batch (job-plan.ts).
  */
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { retryDelay } from './backoff.js';
 import { OrderGate } from './order-gate.js';
 import { laneOf } from './job-plan.js';
@@ -96,7 +97,11 @@ export function createSinkWorker(options: SinkWorkerOptions): SinkWorker {
     // the later jobs of the subscribers that got through need not wait for this one.
     if (done.size > before) await job.updateProgress({ done: [...done].sort((a, b) => a - b) });
     if (done.size > before && !(failure instanceof UnrecoverableError)) {
-      // This attempt made progress: it costs no attempt.
+      // This attempt made progress: what is left starts a fresh count of attempts (BullMQ
+      // keeps it in the job hash's `atm`), so a long run of one subscriber's events is not
+      // given up on for failures of events that were delivered since.
+      const client = (await queue.backend.client) as unknown as Redis;
+      await client.hset(queue.toKey(job.id!), 'atm', 0);
       await job.moveToDelayed(Date.now() + retryDelay(1, retry, firstError), token);
       throw new DelayedError(`delivered ${done.size} of ${events.length}; ${failure.message}`);
     }
