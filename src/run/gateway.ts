@@ -24,6 +24,7 @@ import { startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis.js';
 import { redisBindingPages, redisOutboxTail, startSnmpAgent } from '../snmp/index.js';
 import { startDaeServer } from '../dae/index.js';
 import { applyDirect } from '../subscribers/direct-apply.js';
+import { OutboxTrimmer } from '../events/outbox-retention.js';
 
 export const ROLES = ['capture', 'delivery', 'api', 'snmp', 'dae'] as const;
 export type Role = (typeof ROLES)[number];
@@ -152,12 +153,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       cleanups.push(() => delivery!.stop(10_000));
       logger.info({ sinks: sinks.map((s) => `${s.name} (${s.type})`) }, 'delivery started');
     }
+    if (roles.has('delivery')) {
+      // Bounded outbox: drops what the bridge moved and retention no longer needs (docs/config.md `outbox`).
+      const trimmer = new OutboxTrimmer({ store, retention: config.outbox, bridge: sinks.length > 0, registry: metrics.registry, onError: (err) => logger.error({ err }, 'outbox trim failed'), onHeld: (held) => logger[held ? 'warn' : 'info']({ held }, held ? 'outbox trimming waits for the bridge' : 'outbox trimming caught up') });
+      trimmer.start();
+      cleanups.push(() => trimmer.stop());
+    }
 
     let apiAddress: string | undefined;
     if (roles.has('api')) {
       const ops = delivery ? new NotificationOps(delivery.queues) : undefined;
       const app = buildApi({
         bindings: new BindingService(store, engine),
+        events: store,
         metrics,
         ready: async () => (await redis.ping()) === 'PONG',
         ...(config.api.token ? { token: config.api.token } : {}),
