@@ -11,6 +11,8 @@ import { del, makeActiveBinding, next, put, T0 } from '../conformance/lease-stor
 
 export class EventLoad {
   readonly bindings: Binding[] = [];
+  /** Indexes of released subscribers (renewals skip them). */
+  readonly released = new Set<number>();
   private turn = 0;
   private time = T0;
 
@@ -43,9 +45,10 @@ export class EventLoad {
     for (let done = 0; done < n; ) {
       const transitions = [];
       // One transition per lane per commit: a lane's next one must see the stored rev.
-      const count = Math.min(perCommit, n - done, this.bindings.length);
+      const count = Math.min(perCommit, n - done, this.bindings.length - this.released.size);
       for (let k = 0; k < count; k++) {
-        const i = this.turn++ % this.bindings.length;
+        let i = this.turn++ % this.bindings.length;
+        while (this.released.has(i)) i = this.turn++ % this.bindings.length;
         const b = this.bindings[i]!;
         this.time += 1000;
         const renewed = next(b, { leaseStart: this.time, expiresAt: this.time + 3_600_000 });
@@ -61,6 +64,7 @@ export class EventLoad {
   /** Releases subscriber `i` (interface-deleted, address-deleted). */
   async release(i: number): Promise<SubscriberEvent[]> {
     const b = this.bindings[i]!;
+    this.released.add(i);
     return this.commit([del(b, b.rev, 'released', deletionEvents(b, this.time + 1, 'released'))]);
   }
 
