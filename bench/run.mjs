@@ -5,8 +5,9 @@ import { benchDecode } from './decode.mjs';
 import { benchLeases } from './leases.mjs';
 import { benchNotifications } from './notifications.mjs';
 import { benchSnmp } from './snmp.mjs';
+import { benchSoak } from './soak.mjs';
 
-const benches = { decode: benchDecode, leases: benchLeases, notifications: benchNotifications, snmp: benchSnmp };
+const benches = { decode: benchDecode, leases: benchLeases, notifications: benchNotifications, snmp: benchSnmp, soak: benchSoak };
 const only = process.argv[2];
 if (only && !benches[only]) {
   console.error(`unknown benchmark ${only}; one of: ${Object.keys(benches).join(', ')}`);
