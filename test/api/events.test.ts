@@ -117,6 +117,16 @@ describe.runIf(requireTool('redis-server'))('REST /api/v1/events', () => {
     expect(after.events.map((e) => e.type)).toEqual(['interface-deleted', 'address-deleted']);
   });
 
+  it('a gap in seq: the subscriber history gives the missing events, with their seq', async () => {
+    const { load } = await setup(3, 12); // subscriber 0: seq 1-2 (activation), 3-6 (renewals)
+    const b = load.bindings[0]!;
+    const res = await app.inject({ url: `/api/v1/subscribers/${b.ip}/events?vr=${b.vr}`, headers: auth });
+    const history = (res.json() as { events: SubscriberEvent[] }).events;
+    // A receiver that has seq 2 and then sees seq 5 asks for 3 and 4: oldest first, newest last.
+    expect(history.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(history.filter((e) => e.seq > 2 && e.seq < 5).map((e) => e.type)).toEqual(['address-renewed', 'address-renewed']);
+  });
+
   it('answers 410 when events after a retained cursor are trimmed between lookup and read', async () => {
     const { sent } = await setup(2, 8); // 12 events
     // A trim that went past the cursor (the mark says so) even though the id is still indexed.
