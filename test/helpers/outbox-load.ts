@@ -14,13 +14,16 @@ export class EventLoad {
   /** Indexes of released subscribers (renewals skip them). */
   readonly released = new Set<number>();
   private turn = 0;
+  private infinite = false;
   private time = T0;
 
   private constructor(private readonly store: LeaseStore) {}
 
   /** Activates `lanes` subscribers (two events each: interface-created, address-added). */
-  static async start(store: LeaseStore, lanes: number, firstOctets = '10.9'): Promise<{ load: EventLoad; events: SubscriberEvent[] }> {
+  static async start(store: LeaseStore, lanes: number, options: { firstOctets?: string; infinite?: boolean } = {}): Promise<{ load: EventLoad; events: SubscriberEvent[] }> {
+    const { firstOctets = '10.9', infinite = false } = options;
     const load = new EventLoad(store);
+    load.infinite = infinite;
     const events: SubscriberEvent[] = [];
     for (let i = 0; i < lanes; i += 200) {
       const batch = Array.from({ length: Math.min(200, lanes - i) }, (_, j) => {
@@ -31,6 +34,8 @@ export class EventLoad {
           mac: `02:00:00:00:${hex.slice(0, 2)}:${hex.slice(2)}`,
           clientId: `01:02:00:00:00:${hex.slice(0, 2)}:${hex.slice(2)}`,
           interfaceName: `if-${firstOctets}-${n}`,
+          // Infinite leases: no timer, so an expiry sweeper (a daemon's) leaves them alone.
+          ...(infinite ? { leaseSeconds: 0xffffffff, expiresAt: null } : {}),
         });
       });
       events.push(...(await load.commit(batch.map((b) => put(b, 0, activationEvents(b, T0 + 1500))))));
@@ -51,7 +56,7 @@ export class EventLoad {
         while (this.released.has(i)) i = this.turn++ % this.bindings.length;
         const b = this.bindings[i]!;
         this.time += 1000;
-        const renewed = next(b, { leaseStart: this.time, expiresAt: this.time + 3_600_000 });
+        const renewed = next(b, { leaseStart: this.time, expiresAt: this.infinite ? null : this.time + 3_600_000 });
         transitions.push(put(renewed, b.rev, renewalEvents(renewed, this.time)));
         this.bindings[i] = renewed;
       }
