@@ -50,6 +50,7 @@ export async function startRedis() {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
   const { Redis } = await import('ioredis');
   const probe = new Redis({ port, lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
+  probe.on('error', () => undefined); // refused while the server starts; reported by ping below
   for (let i = 0; i < 100; i++) {
     try {
       await probe.connect();

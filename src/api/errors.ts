@@ -6,6 +6,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   DXGW_API_BAD_REQUEST: 400,
   DXGW_API_UNAUTHORIZED: 401,
   DXGW_BINDING_NOT_FOUND: 404,
+  DXGW_EVENTS_CURSOR_EXPIRED: 410,
+  DXGW_EVENTS_CURSOR_UNKNOWN: 404,
   DXGW_NOTIFICATION_NOT_FOUND: 404,
   DXGW_NOTIFICATION_NOT_FAILED: 409,
   DXGW_STORE_CONFLICT: 409,
@@ -17,12 +19,15 @@ export interface ApiErrorBody {
   code: string;
   error: string;
   message: string;
+  /** Where the error says to go on (DXGW_EVENTS_CURSOR_EXPIRED: the oldest and newest retained event ids). */
+  details?: Record<string, unknown>;
 }
 
 export function errorHandler(error: FastifyError | DxgwError | Error, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof DxgwError) {
     const statusCode = STATUS[error.code] ?? 500;
-    void reply.status(statusCode).send({ statusCode, code: error.code, error: error.name, message: error.message } satisfies ApiErrorBody);
+    const details = 'details' in error && typeof error.details === 'object' && error.details !== null ? { details: error.details as Record<string, unknown> } : {};
+    void reply.status(statusCode).send({ statusCode, code: error.code, error: error.name, message: error.message, ...details } satisfies ApiErrorBody);
     return;
   }
   const fastifyError = error as FastifyError;

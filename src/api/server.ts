@@ -8,17 +8,21 @@ import { DxgwError } from '../errors/codes.js';
 import type { BindingService } from '../subscribers/binding-service.js';
 import { errorHandler } from './errors.js';
 import { registerBindingRoutes } from './routes/bindings.js';
+import { registerEventRoutes } from './routes/events.js';
 import { registerNotificationRoutes } from './routes/notifications.js';
 import { BULL_BOARD_PATH, mountBullBoard } from './bull-board.js';
 import type { Queue } from 'bullmq';
 import type { NotificationOps } from '../delivery/notifications.js';
 import type { LeaseStore } from '../leases/store.js';
+import type { EventLog } from '../events/resync.js';
 import type { GatewayMetrics } from './metrics.js';
 
 export interface ApiOptions {
   bindings: BindingService;
   /** Notification operations and bull-board (the delivery pipeline's queues). */
   notifications?: { ops: NotificationOps; store: LeaseStore; queues: Map<string, Queue> };
+  /** The outbox, for GET /api/v1/events (resync). */
+  events?: EventLog;
   /** Bearer token; undefined = no authentication (loopback-only listen, enforced by config). */
   token?: string;
   logger?: boolean;
@@ -70,6 +74,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   }
   registerBindingRoutes(app, options.bindings);
+  if (options.events) registerEventRoutes(app, options.events);
   if (options.notifications) {
     registerNotificationRoutes(app, options.notifications.ops, options.notifications.store);
     mountBullBoard(app, options.notifications.queues);

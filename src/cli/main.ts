@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBindings } from './commands/bindings.js';
 import { registerConfig } from './commands/config.js';
 import { registerDecode } from './commands/decode.js';
+import { registerEvents } from './commands/events.js';
 import { registerNotifications } from './commands/notifications.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerReplay(program);
   registerBindings(program);
   registerNotifications(program);
+  registerEvents(program);
   registerConfig(program);
   return program;
 }

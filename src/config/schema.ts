@@ -10,6 +10,7 @@ import { parseTemplate } from '../routemap/template.js';
 import type { ConfigIssue } from './issues.js';
 import { isLoopback, parseListen } from './listen.js';
 import { dhcpOptionCode, ipv4, ipv4Prefix, listen, name, secret } from './primitives.js';
+import { outboxSchema } from './schema-outbox.js';
 import { routeMapSchema } from './schema-routemap.js';
 import { sinksSchema } from './schema-sinks.js';
 
@@ -140,6 +141,7 @@ export const configSchema = z
     routeMap: routeMapSchema,
     sinks: sinksSchema,
     retry: retry.prefault({}),
+    outbox: outboxSchema.prefault({}),
     snmp: snmp.prefault({}),
     api: api.prefault({}),
     dae: dae.prefault({}),

@@ -53,8 +53,9 @@ export class Bridge {
   readonly stats = { events: 0, jobs: 0, batches: 0 };
 
   constructor(private readonly options: BridgeOptions) {
-    const outbox = siteKeys(options.site).outbox;
-    this.keys = { outbox, checkpoint: `${outbox}:bridge`, pending: `${outbox}:bridge:pending`, lock: `${outbox}:bridge:lock` };
+    const { outbox, bridgeCheckpoint } = siteKeys(options.site);
+    // The checkpoint key is shared with the outbox trimmer (never beyond it).
+    this.keys = { outbox, checkpoint: bridgeCheckpoint, pending: `${bridgeCheckpoint}:pending`, lock: `${bridgeCheckpoint}:lock` };
     this.plans = options.sinks.map(({ sink, queue }) => ({
       queue,
       chains: chainsKey(options.site, sink.name),

@@ -32,6 +32,9 @@ export const ErrorCodes = {
   // notifications
   DXGW_NOTIFICATION_NOT_FOUND: 'No notification (or sink) with that id',
   DXGW_NOTIFICATION_NOT_FAILED: 'Only failed notifications can be retried',
+  // event resync (GET /api/v1/events, dxgw events)
+  DXGW_EVENTS_CURSOR_EXPIRED: 'Events after the resync cursor are no longer retained: reconcile from the bindings snapshot',
+  DXGW_EVENTS_CURSOR_UNKNOWN: 'The resync cursor names no event of this site',
   // REST API
   DXGW_API_BAD_REQUEST: 'A request parameter is missing or malformed',
   DXGW_API_UNAUTHORIZED: 'The request carries no valid bearer token',

@@ -30,6 +30,8 @@ export class MemoryLeaseStore implements LeaseStore {
   private readonly awaiting = new Map<string, Set<number>>();
   private readonly counterValues = new Map<string, number>();
   private outbox: OutboxEntry[] = [];
+  /** Newest position dropped by the outbox limit, or null. */
+  private trimmedThrough: string | null = null;
   private position = 0;
   private readonly outboxLimit: number;
 
@@ -184,6 +186,10 @@ export class MemoryLeaseStore implements LeaseStore {
     return this.outbox.filter((e) => Number(e.position) > after).slice(0, limit);
   }
 
+  async outboxTrimmedThrough(): Promise<string | null> {
+    return this.trimmedThrough;
+  }
+
   async history(vr: string, ip: string, limit: number): Promise<SubscriberEvent[]> {
     if (limit <= 0) return [];
     return this.outbox
@@ -239,8 +245,11 @@ export class MemoryLeaseStore implements LeaseStore {
       events.push(event);
       this.outbox.push({ position: String(++this.position), event });
     }
-    if (this.outboxLimit === 0) this.outbox.length = 0;
-    else if (this.outbox.length > 2 * this.outboxLimit) this.outbox = this.outbox.slice(-this.outboxLimit);
+    const keep = this.outboxLimit === 0 ? 0 : this.outbox.length > 2 * this.outboxLimit ? this.outboxLimit : this.outbox.length;
+    if (keep < this.outbox.length) {
+      this.trimmedThrough = this.outbox[this.outbox.length - keep - 1]!.position;
+      this.outbox = keep === 0 ? [] : this.outbox.slice(-keep);
+    }
     return events;
   }
 }

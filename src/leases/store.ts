@@ -55,6 +55,11 @@ export interface LeaseStore {
   nextExpiry(): Promise<number | null>;
   /** Outbox entries after `position` ('0' = from the start), oldest first. */
   readOutbox(afterPosition: string, limit: number): Promise<OutboxEntry[]>;
+  /**
+   * The newest outbox position ever removed (trimmed), or null when nothing was. A reader
+   * whose position is before it has missed entries (the SNMP mirror then reloads).
+   */
+  outboxTrimmedThrough?(): Promise<string | null>;
   /** A subscriber's history (events for vr/ip), newest last, at most `limit`. */
   history(vr: string, ip: string, limit: number): Promise<SubscriberEvent[]>;
   close(): Promise<void>;

@@ -25,6 +25,7 @@ import { startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis.js';
 import { redisBindingPages, redisOutboxTail, startSnmpAgent } from '../snmp/index.js';
 import { startDaeServer } from '../dae/index.js';
 import { applyDirect } from '../subscribers/direct-apply.js';
+import { OutboxTrimmer } from '../events/outbox-retention.js';
 
 export const ROLES = ['capture', 'delivery', 'api', 'snmp', 'dae'] as const;
 export type Role = (typeof ROLES)[number];
@@ -120,6 +121,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         store,
         sinks,
         retry: config.retry,
+        completed: { count: config.outbox.completedJobs.maxJobs, ageSeconds: config.outbox.completedJobs.maxAgeSeconds },
         onDelivered: (sink, latency, events) => (metrics.onDelivered(sink.name, latency, events), health.onDelivered(sink.name)),
         onAttemptFailed: (sink, error) => (metrics.onAttemptFailed(sink.name, error.message), health.onAttemptFailed(sink.name, error)),
         onGaveUp: (sink, job, error) => {
@@ -161,11 +163,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       cleanups.push(async () => clearInterval(timer));
     }
 
+    if (roles.has('delivery')) {
+      // Bounded outbox: drops what the bridge moved and retention no longer needs (docs/config.md `outbox`).
+      const trimmer = new OutboxTrimmer({ store, retention: config.outbox, bridge: sinks.length > 0, registry: metrics.registry, onError: (err) => logger.error({ err }, 'outbox trim failed'), onHeld: (held) => logger[held ? 'warn' : 'info']({ held }, held ? 'outbox trimming waits for the bridge' : 'outbox trimming caught up') });
+      trimmer.start();
+      cleanups.push(() => trimmer.stop());
+    }
+
     let apiAddress: string | undefined;
     if (roles.has('api')) {
       const ops = delivery ? new NotificationOps(delivery.queues) : undefined;
       const app = buildApi({
         bindings: new BindingService(store, engine),
+        events: store,
         metrics,
         ready: async () => (await redis.ping()) === 'PONG',
         ...(config.api.token ? { token: config.api.token } : {}),

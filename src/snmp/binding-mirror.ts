@@ -12,10 +12,15 @@
  *    before activation) are caught by a resync (everything read again, applied as a diff)
  *    once the store's counters show activity, at most every `resyncMs`.
  *
+ * 4. when the outbox was trimmed past our position before we read it (we were down or
+ *    behind by more than the retention, docs/config.md `outbox`), events were missed: the
+ *    mirror reloads at once (position = the tail, then everything read again as a diff).
+ *
  * All store reads and row updates run one at a time (a promise chain), so an older read
  * never overwrites a newer one.
  */
 import type { Binding, BindingState } from '../leases/binding.js';
+import { comparePositions } from '../leases/outbox-position.js';
 import type { LeaseStore } from '../leases/store.js';
 import { listPages, type BindingPages } from './binding-pages.js';
 import { rowFromBinding, rowIndex, indexKey, type BindingRow } from './binding-row.js';
@@ -47,6 +52,8 @@ export class BindingMirror {
   counters: Record<string, number> = {};
   /** Bindings the MIB cannot index (virtual router name longer than 64 bytes). */
   unindexable = 0;
+  /** Reloads because the outbox was trimmed past our position (step 4). */
+  trimReloads = 0;
   /** Wall time of the last completed load or resync, and how long the start-up load took. */
   lastResyncAt = 0;
   loadMs = 0;
@@ -152,7 +159,10 @@ export class BindingMirror {
 
   private async followOutbox(): Promise<void> {
     for (;;) {
-      const entries = await this.store.readOutbox(this.position, this.batch);
+      const from = this.position;
+      const entries = await this.store.readOutbox(from, this.batch);
+      // Checked after the read, so a trim during it counts too (at worst one reload too many).
+      if (await this.trimmedPast(from)) return this.reload();
       if (entries.length === 0) return;
       const touched = new Map<string, { vr: string; ip: string }>();
       for (const { event } of entries) touched.set(`${event.subscriber.vr}|${event.subscriber.ip}`, event.subscriber);
@@ -162,6 +172,19 @@ export class BindingMirror {
       this.position = entries[entries.length - 1]!.position;
       if (entries.length < this.batch) return;
     }
+  }
+
+  private async trimmedPast(position: string): Promise<boolean> {
+    const through = await this.store.outboxTrimmedThrough?.();
+    return through !== undefined && through !== null && (comparePositions(through, position) ?? 0) > 0;
+  }
+
+  private async reload(): Promise<void> {
+    this.trimReloads++;
+    this.position = await this.outboxTail();
+    this.counters = await this.store.counters();
+    this.countersAtResync = JSON.stringify(this.counters);
+    this.applyDiff(await this.readAll());
   }
 
   private apply(vr: string, ip: string, binding: Binding | undefined): void {

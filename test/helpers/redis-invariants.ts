@@ -52,6 +52,13 @@ export async function redisInvariantViolations(redis: Redis, site: string): Prom
   }
   for (const lane of timers.keys()) if (!lanes.has(lane)) problems.push(`timer ${lane}: no such binding`);
   const entries = await redis.xrange(keys.outbox, '-', '+');
+  // The event id index (the resync cursor) holds exactly the retained entries.
+  const indexed = await redis.hgetall(keys.outboxIds);
+  if (Object.keys(indexed).length !== entries.length) problems.push(`event id index has ${Object.keys(indexed).length} entries, the outbox ${entries.length}`);
+  for (const [position, fields] of entries) {
+    const id = fields[fields.indexOf('id') + 1]!;
+    if (indexed[id] !== position) problems.push(`event ${id} at ${position} indexed to ${indexed[id]}`);
+  }
   const lastSeq = new Map<string, number>();
   const ids = new Set<string>();
   for (const [, fields] of entries) {

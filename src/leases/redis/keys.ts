@@ -21,6 +21,12 @@ export interface SiteKeys {
   readonly seq: string;
   /** Stream of committed events: fields seq, id, lane, body. */
   readonly outbox: string;
+  /** Hash event id → stream id of its outbox entry (the resync cursor); trimmed with the stream. */
+  readonly outboxIds: string;
+  /** String: the last stream id the bridge moved into the queues (`{dxgw:<site>}:outbox:bridge`). */
+  readonly bridgeCheckpoint: string;
+  /** String: the newest stream id the outbox trimmer removed (absent: nothing trimmed yet). */
+  readonly outboxTrimmed: string;
   /** Hash counter name → integer. */
   readonly stats: string;
   /** Prefix of the lease hashes: `{dxgw:<site>}:lease:`. */
@@ -62,6 +68,9 @@ export function siteKeys(site: string): SiteKeys {
     expiry: `${tag}:expiry`,
     seq: `${tag}:seq`,
     outbox: `${tag}:outbox`,
+    outboxIds: `${tag}:outbox:ids`,
+    bridgeCheckpoint: `${tag}:outbox:bridge`,
+    outboxTrimmed: `${tag}:outbox:trimmed`,
     stats: `${tag}:stats`,
     leasePrefix,
     leasePattern: `${globEscape(leasePrefix)}*`,

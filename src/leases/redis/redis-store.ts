@@ -20,12 +20,16 @@ import { compareBindings, matchesFilter } from '../filter.js';
 import type { BindingFilter, CommitResult, LeaseStore, OutboxEntry } from '../store.js';
 import { decodeBinding, encodeBinding, STATE_CODE } from './binding-codec.js';
 import { globEscape, laneOf, parseLane, parseLeaseKey, siteKeys, validateVr, type SiteKeys } from './keys.js';
-import { parseClaimReply, parseTransitionReply, storeUnavailable, type TransitionReply } from './script-results.js';
+import { parseClaimReply, parseTransitionReply, parseTrimReply, storeUnavailable, type OutboxTrimResult, type TransitionReply } from './script-results.js';
 import { defineLeaseScripts, SCRIPTS, type LeaseScriptCommands, type ScriptArg } from './scripts.js';
 
+/** How much of the outbox is kept for resync (config `outbox`, docs/config.md). */
+export interface OutboxRetention {
+  maxEvents: number;
+  maxAgeSeconds: number;
+}
+
 export interface RedisLeaseStoreOptions {
-  /** Trim the outbox stream to about this many entries on append (XADD MAXLEN ~). Default: never (the bridge trims what it has moved). */
-  outboxMaxLen?: number;
   /** Called for each stored entry that cannot be decoded (it is skipped, and counted in `corruptEntries`). */
   onCorrupt?: (where: string, reason: string) => void;
   /** SCAN COUNT hint and HGETALL batch size of `list()`/`count()` (default 1000). */
@@ -46,7 +50,6 @@ type Client = Redis & LeaseScriptCommands<Promise<unknown>>;
 export class RedisLeaseStore implements LeaseStore {
   readonly keys: SiteKeys;
   private readonly client: Client;
-  private readonly maxLen: string;
   private readonly scanCount: number;
   private readonly historyScanLimit: number;
   private corrupt = 0;
@@ -71,7 +74,6 @@ export class RedisLeaseStore implements LeaseStore {
     this.keys = siteKeys(site);
     defineLeaseScripts(redis);
     this.client = redis as Client;
-    this.maxLen = options.outboxMaxLen === undefined ? '' : String(Math.max(1, Math.floor(options.outboxMaxLen)));
     this.scanCount = options.scanCount ?? 1000;
     this.historyScanLimit = options.historyScanLimit ?? 200_000;
   }
@@ -262,6 +264,49 @@ export class RedisLeaseStore implements LeaseStore {
     return newestFirst.reverse();
   }
 
+  /**
+   * One trim-outbox call (src/leases/lua/trim-outbox-4.lua): removes at most `limit` of the
+   * oldest entries that the bridge has moved and that are outside retention (beyond the
+   * newest `maxEvents`, or older than `maxAgeSeconds`), with their event id index entries.
+   * `requireCheckpoint`: a bridge consumes the outbox, so nothing goes before it has a checkpoint.
+   */
+  async trimOutbox(retention: OutboxRetention, options: { limit?: number; requireCheckpoint: boolean }): Promise<OutboxTrimResult> {
+    const k = this.keys;
+    const reply = await this.run('trimOutbox', () =>
+      this.client.dxgwOutboxTrim(
+        k.outbox,
+        k.outboxIds,
+        k.bridgeCheckpoint,
+        k.outboxTrimmed,
+        Math.floor(retention.maxEvents),
+        Math.floor(retention.maxAgeSeconds * 1000),
+        Math.max(1, Math.floor(options.limit ?? 1000)),
+        options.requireCheckpoint ? '1' : '0',
+      ),
+    );
+    return parseTrimReply(reply);
+  }
+
+  /** The outbox position of a retained event (O(1): the event id index), or undefined. */
+  async eventPosition(eventId: string): Promise<string | undefined> {
+    return (await this.run('eventPosition', () => this.client.hget(this.keys.outboxIds, eventId))) ?? undefined;
+  }
+
+  async outboxTrimmedThrough(): Promise<string | null> {
+    return this.run('outboxTrimmedThrough', () => this.client.get(this.keys.outboxTrimmed));
+  }
+
+  /** The oldest and newest retained events, and the newest position ever trimmed (null: nothing trimmed yet). */
+  async outboxBounds(): Promise<{ oldest: OutboxEntry | undefined; newest: OutboxEntry | undefined; trimmedThrough: string | null }> {
+    const [oldest, last, trimmedThrough] = await Promise.all([
+      this.readOutbox('0', 1),
+      this.run('outboxBounds', () => this.client.xrevrange(this.keys.outbox, '+', '-', 'COUNT', 1)),
+      this.outboxTrimmedThrough(),
+    ]);
+    const newest = last[0] && this.decodeEntry(last[0][0], last[0][1]);
+    return { oldest: oldest[0], newest: newest ? { position: last[0]![0], event: newest.event } : undefined, trimmedThrough };
+  }
+
   async close(): Promise<void> {
     if (!this.options.ownsClient) return;
     await this.client.quit().catch(() => this.client.disconnect());
@@ -271,7 +316,7 @@ export class RedisLeaseStore implements LeaseStore {
 
   private transitionKeys(t: Transition): string[] {
     const k = this.keys;
-    return [k.lease(t.binding.vr, t.binding.ip), k.macIndex, k.clientIdIndex, k.interfaceIndex, k.expiry, k.seq, k.outbox, k.stats];
+    return [k.lease(t.binding.vr, t.binding.ip), k.macIndex, k.clientIdIndex, k.interfaceIndex, k.expiry, k.seq, k.outbox, k.stats, k.outboxIds];
   }
 
   private putArgs(t: PutTransition, counters: ScriptArg[]): ScriptArg[] {
@@ -286,7 +331,6 @@ export class RedisLeaseStore implements LeaseStore {
       b.clientId === null ? '' : `${b.vr}|${b.clientId}`,
       b.interfaceName === null ? '' : `+${b.interfaceName}`,
       b.expiresAt === null ? '' : b.expiresAt,
-      this.maxLen,
       fields.length / 2,
       ...fields,
       ...eventArgs(t.events),
@@ -297,7 +341,7 @@ export class RedisLeaseStore implements LeaseStore {
   private deleteArgs(t: DeleteTransition, counters: ScriptArg[]): ScriptArg[] {
     const b = t.binding;
     validateVr(b.vr);
-    return [laneOf(b.vr, b.ip), t.expectRev, b.vr, this.maxLen, ...eventArgs(t.events), ...counters];
+    return [laneOf(b.vr, b.ip), t.expectRev, b.vr, ...eventArgs(t.events), ...counters];
   }
 
   private commitResult(t: Transition, reply: TransitionReply): CommitResult {

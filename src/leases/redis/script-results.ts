@@ -45,6 +45,26 @@ export function parseClaimReply(reply: unknown): string[] {
   return reply as string[];
 }
 
+/** What one trim-outbox call did (see the script's header). */
+export interface OutboxTrimResult {
+  /** Entries removed by this call. */
+  removed: number;
+  /** Stream id of the newest removed entry, or null when none was. */
+  trimmedThrough: string | null;
+  /** The next entry is outside retention but the bridge has not moved it yet. */
+  held: boolean;
+  /** Entries left in the stream. */
+  remaining: number;
+}
+
+/** trim-outbox replies: {removed, trimmedThrough, held, remaining}. */
+export function parseTrimReply(reply: unknown): OutboxTrimResult {
+  if (!Array.isArray(reply) || reply.length !== 4) throw unexpected('trim-outbox', reply);
+  const [removed, through, held, remaining] = reply as unknown[];
+  if (typeof removed !== 'number' || typeof through !== 'string' || typeof remaining !== 'number') throw unexpected('trim-outbox', reply);
+  return { removed, trimmedThrough: through === '' ? null : through, held: held === 1, remaining };
+}
+
 /** Any failure talking to Redis, as the store's stable error. */
 export function storeUnavailable(what: string, cause: unknown): DxgwError {
   if (cause instanceof DxgwError) return cause;

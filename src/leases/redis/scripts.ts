@@ -19,9 +19,10 @@ export interface ScriptDef {
 }
 
 export const SCRIPTS = {
-  put: { command: 'dxgwLeasePut', file: 'put-binding-8.lua', numberOfKeys: 8 },
-  delete: { command: 'dxgwLeaseDelete', file: 'delete-binding-8.lua', numberOfKeys: 8 },
+  put: { command: 'dxgwLeasePut', file: 'put-binding-9.lua', numberOfKeys: 9 },
+  delete: { command: 'dxgwLeaseDelete', file: 'delete-binding-9.lua', numberOfKeys: 9 },
   claim: { command: 'dxgwLeaseClaimExpired', file: 'claim-expired-1.lua', numberOfKeys: 1 },
+  trim: { command: 'dxgwOutboxTrim', file: 'trim-outbox-4.lua', numberOfKeys: 4 },
 } as const satisfies Record<string, ScriptDef>;
 
 const CANDIDATE_DIRS = ['../lua/', '../../../src/leases/lua/'];
@@ -71,4 +72,5 @@ export interface LeaseScriptCommands<R> {
   dxgwLeasePut(...args: ScriptArg[]): R;
   dxgwLeaseDelete(...args: ScriptArg[]): R;
   dxgwLeaseClaimExpired(...args: ScriptArg[]): R;
+  dxgwOutboxTrim(...args: ScriptArg[]): R;
 }

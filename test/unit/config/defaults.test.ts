@@ -14,6 +14,7 @@ describe('config defaults', () => {
       routeMap: [],
       sinks: [],
       retry: { attempts: 10, backoffMs: 1000, maxBackoffMs: 300000, failingAfterMs: 10000 },
+      outbox: { maxEvents: 1_000_000, maxAgeSeconds: 7 * 86400, completedJobs: { maxJobs: 10_000, maxAgeSeconds: 3600 } },
       snmp: { enabled: false, listen: '127.0.0.1:1161', communities: ['public'], v1v2c: true, users: [] },
       api: { listen: '127.0.0.1:8080' },
       dae: { enabled: false, listen: '127.0.0.1:3799', clients: [] },

@@ -11,6 +11,7 @@
   KEYS[6] seq hash        {dxgw:<site>}:seq       <vr>|<ip> -> last seq
   KEYS[7] outbox stream   {dxgw:<site>}:outbox
   KEYS[8] stats hash      {dxgw:<site>}:stats   counters, and bindings:<state code> by state
+  KEYS[9] event id index  {dxgw:<site>}:outbox:ids  <eventId> -> stream id of its entry
 
   ARGV[1]  lane: <vr>|<ip>
   ARGV[2]  expectRev: rev the stored binding must have (0 = must not exist)
@@ -19,8 +20,7 @@
   ARGV[5]  new client-id index field <vr>|<clientId>, or '' (no client id)
   ARGV[6]  new interface name prefixed with '+', or '' (no interface)
   ARGV[7]  timer score (expiresAt ms), or '' (infinite lease: no timer)
-  ARGV[8]  outbox MAXLEN (approximate trim), or '' (no trim)
-  ARGV[9]  F: number of hash field/value pairs, then F pairs (the whole new hash)
+  ARGV[8]  F: number of hash field/value pairs, then F pairs (the whole new hash)
   then     E: number of events, then E pairs (sessionId, JSON body)
   then     counter name, increment, … to the end
 
@@ -58,11 +58,11 @@ redis.call('HSET', KEYS[2], ARGV[4], lane)
 if newCid then redis.call('HSET', KEYS[3], newCid, lane) end
 if newIf then redis.call('HSET', KEYS[4], newIf, lane) end
 
-local nf = tonumber(ARGV[9])
+local nf = tonumber(ARGV[8])
 redis.call('DEL', lease)
-redis.call('HSET', lease, unpack(ARGV, 10, 9 + 2 * nf))
+redis.call('HSET', lease, unpack(ARGV, 9, 8 + 2 * nf))
 local newState = false
-for j = 10, 9 + 2 * nf, 2 do
+for j = 9, 8 + 2 * nf, 2 do
   if ARGV[j] == 't' then newState = ARGV[j + 1] end
 end
 countState(KEYS[8], cur[5] or false, newState)
@@ -73,6 +73,6 @@ else
   redis.call('ZADD', KEYS[5], ARGV[7], lane)
 end
 
-local out, i = appendEvents(KEYS[6], KEYS[7], lane, ARGV[8], 10 + 2 * nf)
+local out, i = appendEvents(KEYS[6], KEYS[7], KEYS[9], lane, 9 + 2 * nf)
 bumpCounters(KEYS[8], i)
 return out

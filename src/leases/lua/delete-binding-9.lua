@@ -11,12 +11,12 @@
   KEYS[6] seq hash        {dxgw:<site>}:seq
   KEYS[7] outbox stream   {dxgw:<site>}:outbox
   KEYS[8] stats hash      {dxgw:<site>}:stats   counters, and bindings:<state code> by state
+  KEYS[9] event id index  {dxgw:<site>}:outbox:ids
 
   ARGV[1]  lane: <vr>|<ip>
   ARGV[2]  expectRev (0 = must not exist: then only the events and counters are written)
   ARGV[3]  vr
-  ARGV[4]  outbox MAXLEN (approximate trim), or '' (no trim)
-  ARGV[5]  E: number of events, then E pairs (sessionId, JSON body)
+  ARGV[4]  E: number of events, then E pairs (sessionId, JSON body)
   then     counter name, increment, … to the end
 
   Returns
@@ -39,6 +39,6 @@ if cur[5] then countState(KEYS[8], cur[5], false) end
 redis.call('DEL', lease)
 redis.call('ZREM', KEYS[5], lane)
 
-local out, i = appendEvents(KEYS[6], KEYS[7], lane, ARGV[4], 5)
+local out, i = appendEvents(KEYS[6], KEYS[7], KEYS[9], lane, 4)
 bumpCounters(KEYS[8], i)
 return out
