@@ -8,13 +8,14 @@ import type { Binding } from '../leases/binding.js';
 import type { BindingFilter, LeaseStore } from '../leases/store.js';
 import type { SessionIdentification } from './attributes.js';
 import { normalizeMac } from './mac.js';
+import { nasPortId } from '../delivery/sinks/radius-attributes.js';
 
 export interface AccountingIdentity {
   userName: string;
   acctSessionId: string;
   framedIp: string;
   callingStationId: string;
-  /** Absent until the binding has an interface (accounting sends no NAS-Port-Id then). */
+  /** The access port (option 82 circuit-id); absent when the relay sent none. */
   nasPortId: string | null;
   vr: string;
 }
@@ -27,7 +28,7 @@ export function accountingIdentity(b: Binding): AccountingIdentity {
     acctSessionId: b.sessionId,
     framedIp: b.ip,
     callingStationId: set['Calling-Station-Id'] || b.mac,
-    nasPortId: set['NAS-Port-Id'] || b.interfaceName,
+    nasPortId: set['NAS-Port-Id'] || (nasPortId(b.circuitId) ?? null),
     vr: b.interfaceVr ?? b.vr,
   };
 }
@@ -55,19 +56,15 @@ export function matches(b: Binding, want: SessionIdentification): boolean {
 export const hasSessionIdentification = (want: SessionIdentification): boolean => Object.values(want).some((v) => v !== undefined);
 
 /**
- * Every binding matching all the given attributes. An address or an interface name is a
- * direct store look-up; otherwise the site's bindings are scanned (the store has no index by
- * session id, and a route map may have replaced Calling-Station-Id or NAS-Port-Id, so even
- * the MAC index could miss). `vr` (the capture's virtual router) narrows every look-up.
+ * Every binding matching all the given attributes. An address is a direct store look-up;
+ * otherwise the site's bindings are scanned (the store has no index by session id or access
+ * port, and a route map may have replaced Calling-Station-Id or NAS-Port-Id, so even the MAC
+ * index could miss). `vr` (the capture's virtual router) narrows every look-up.
  */
 export async function findSessions(store: LeaseStore, want: SessionIdentification, vr?: string): Promise<Binding[]> {
   const scope: BindingFilter = vr === undefined ? {} : { vr };
   let candidates: Binding[] | undefined;
   if (want.framedIp !== undefined) candidates = await store.list({ ...scope, ip: want.framedIp });
-  else if (want.nasPortId !== undefined) {
-    const b = await store.findByInterface(want.nasPortId);
-    if (b && matches(b, want) && (vr === undefined || b.vr === vr)) candidates = [b];
-  }
   candidates ??= await store.list(scope);
   return candidates.filter((b) => matches(b, want));
 }
