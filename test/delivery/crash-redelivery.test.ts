@@ -12,21 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisLeaseStore } from '../../src/leases/redis/redis-store.js';
 import { syntheticCapture } from '../../src/testing/synthetic-capture.js';
 import { startDaemon, waitFor, writeConfig } from '../helpers/daemon.js';
-import { startHttpReceiver, type Received } from '../helpers/http-receiver.js';
+import { orderedPerLane, startHttpReceiver } from '../helpers/http-receiver.js';
 import { freePort, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { requireTool } from '../helpers/tools.js';
 
 const SECRET = 'sae-secret';
 
-function orderedPerLane(list: Received[]): boolean {
-  const last = new Map<string, number>();
-  for (const { event } of list) {
-    const lane = `${event.subscriber.vr}|${event.subscriber.ip}`;
-    if (event.seq <= (last.get(lane) ?? 0)) return false;
-    last.set(lane, event.seq);
-  }
-  return true;
-}
 
 describe.runIf(requireTool('redis-server'))('kill -9 with deliveries in flight', () => {
   let redisServer: RedisServer;

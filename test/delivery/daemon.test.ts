@@ -14,22 +14,13 @@ import { dxgw } from '../helpers/cli.js';
 import { startDaemon, waitFor, writeConfig } from '../helpers/daemon.js';
 import { fixtureFiles } from '../helpers/fixtures.js';
 import { startFreeRadius, type FreeRadius } from '../helpers/freeradius.js';
-import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
+import { orderedPerLane, startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
 import { freePort, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { requireTool } from '../helpers/tools.js';
 
 const SECRET = 'sae-secret';
 const RADIUS_SECRET = 'radius-secret-1';
 
-function orderedPerLane(list: Array<{ event: { seq: number; subscriber: { vr: string; ip: string } } }>): boolean {
-  const last = new Map<string, number>();
-  for (const { event } of list) {
-    const lane = `${event.subscriber.vr}|${event.subscriber.ip}`;
-    if (event.seq <= (last.get(lane) ?? 0)) return false;
-    last.set(lane, event.seq);
-  }
-  return true;
-}
 
 describe.runIf(requireTool('redis-server') && requireTool('freeradius'))('dxgw run: delivery to FreeRADIUS and an HTTP receiver', () => {
   let redisServer: RedisServer;

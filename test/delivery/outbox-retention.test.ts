@@ -14,16 +14,9 @@ import { OutboxTrimmer } from '../../src/events/outbox-retention.js';
 import { RedisLeaseStore } from '../../src/leases/redis/redis-store.js';
 import { siteKeys } from '../../src/leases/redis/keys.js';
 import { EventLoad } from '../helpers/outbox-load.js';
+import { waitFor } from '../helpers/daemon.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { requireTool } from '../helpers/tools.js';
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Takes every event type and remembers what it was given. */
 function recordingSink(): Sink & { received: SubscriberEvent[] } {

@@ -16,6 +16,7 @@ import { EVENT_TYPES } from '../../src/events/event.js';
 import { OutboxTrimmer } from '../../src/events/outbox-retention.js';
 import { RedisLeaseStore } from '../../src/leases/redis/redis-store.js';
 import { EventLoad } from '../helpers/outbox-load.js';
+import { waitFor } from '../helpers/daemon.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { requireTool } from '../helpers/tools.js';
 
@@ -23,14 +24,6 @@ const SUBSCRIBERS = 500;
 const PHASE = 7000; // events per phase: warm-up, then to the middle, then to the end
 /** What an untrimmed outbox costs per event (measured: docs/redis-keyspace.md "Memory"). */
 const BYTES_PER_EVENT = 707;
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe.runIf(requireTool('redis-server'))('soak: Redis memory stays flat', () => {
   let server: RedisServer;

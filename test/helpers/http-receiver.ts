@@ -80,3 +80,14 @@ export async function startHttpReceiver(secret: string, behaviour: Behaviour = (
       }),
   };
 }
+
+/** True when, per subscriber lane, the requests' seqs only go up (the order dxgw promises). */
+export function orderedPerLane(list: ReadonlyArray<{ event: { seq: number; subscriber: { vr: string; ip: string } } }>): boolean {
+  const last = new Map<string, number>();
+  for (const { event } of list) {
+    const lane = `${event.subscriber.vr}|${event.subscriber.ip}`;
+    if (event.seq <= (last.get(lane) ?? 0)) return false;
+    last.set(lane, event.seq);
+  }
+  return true;
+}
