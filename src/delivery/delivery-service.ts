@@ -50,6 +50,7 @@ export class DeliveryService {
   private readonly workers: SinkWorker[] = [];
   private readonly bridgeRedis: Redis;
   private recovery: StallRecovery | undefined;
+  private recoveryRedis: Redis | undefined;
 
   constructor(private readonly options: DeliveryServiceOptions) {
     this.queues = openQueues(options.site, options.redisUrl, options.sinks.map((s) => s.name));
@@ -94,8 +95,11 @@ export class DeliveryService {
       this.workers.push(worker);
     }
     // Registered before the workers take jobs, so no other process mistakes them for dead.
+    // Its own connection: heartbeats never wait behind the bridge's blocking read.
+    this.recoveryRedis = this.bridgeRedis.duplicate();
+    this.recoveryRedis.on('error', (error) => this.options.onError?.('stall recovery connection', error));
     this.recovery = new StallRecovery(
-      this.bridgeRedis,
+      this.recoveryRedis,
       this.options.site,
       this.workers.map((w, i) => ({ sink: this.options.sinks[i]!.name, worker: w.worker, queue: this.queues.get(this.options.sinks[i]!.name)! })),
       (error) => this.options.onError?.('stall recovery', error),
@@ -140,6 +144,7 @@ export class DeliveryService {
     await closing;
     clearTimeout(timer);
     await this.recovery?.leave();
+    this.recoveryRedis?.disconnect();
     for (const sink of this.options.sinks) await sink.stop?.().catch((error: unknown) => this.options.onError?.(`sink ${sink.name} stop`, error));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.bridgeRedis.disconnect();
