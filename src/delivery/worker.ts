@@ -6,6 +6,7 @@
  */
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { setMaxListeners } from 'node:events';
 import { retryDelay } from './backoff.js';
 import { OrderGate } from './order-gate.js';
 import { laneOf } from './job-plan.js';
@@ -56,6 +57,9 @@ export function createSinkWorker(options: SinkWorkerOptions): SinkWorker {
   async function deliver(job: Job<NotificationJobData>, token: string | undefined): Promise<void> {
     const events = jobEvents(job.data);
     const controller = new AbortController();
+    // Up to `concurrency` requests of this job listen on its signal at once (each removes its
+    // listener when done): that many is expected, not a leak.
+    setMaxListeners((sink.concurrency ?? 16) + 1, controller.signal);
     inFlight.add(controller);
     const attempt = { attempt: attemptNumber(job), maxAttempts: job.opts.attempts ?? retry.attempts, signal: controller.signal, jobId: job.id! };
     const done = deliveredIndexes(job.progress);
