@@ -115,12 +115,13 @@ async function replayFile(path: string, speed: number | 'max'): Promise<void> {
 }
 
 function startLive(): void {
+  const filterOptions = { subscriberPrefixes: config.capture.subscriberPrefixes, extra: config.capture.filter, dataPackets: config.activation.mode === 'first-packet' };
   try {
-    openLive(captureFilter(config.capture.subscriberPrefixes, config.capture.filter));
+    openLive(captureFilter(filterOptions));
   } catch (error) {
     // Linux cooked captures ("any") cannot filter on VLAN tags (the kernel strips them there).
     if (!(error instanceof DxgwError && /VLAN/i.test(error.message))) throw error;
-    openLive(captureFilter(config.capture.subscriberPrefixes, config.capture.filter, { vlan: false }));
+    openLive(captureFilter({ ...filterOptions, vlan: false }));
   }
 }
 
