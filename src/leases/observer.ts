@@ -25,7 +25,12 @@ export type IgnoredReason =
   | 'ack-zero-lease'
   | 'bad-address'
   | 'bad-chaddr'
-  | 'no-effect';
+  | 'no-effect'
+  /** A data packet that is an ICMP error: the host's stack answering, not the subscriber's traffic. */
+  | 'icmp-error';
+
+/** RFC 792 error messages: 3 unreachable, 4 source quench, 5 redirect, 11 time exceeded, 12 parameter problem. */
+const ICMP_ERRORS = new Set([3, 4, 5, 11, 12]);
 
 const REQUEST_CACHE_LIMIT = 65_536;
 const REQUEST_CACHE_MS = 60_000;
@@ -55,6 +60,7 @@ export class Observer {
     'bad-address': 0,
     'bad-chaddr': 0,
     'no-effect': 0,
+    'icmp-error': 0,
   };
   private readonly requests = new Map<string, { time: number; options: Record<string, string> }>();
 
@@ -65,9 +71,15 @@ export class Observer {
     return this.config.vr;
   }
 
-  /** Data packet from a possible subscriber: only addresses awaiting activation matter. */
+  /**
+   * Data packet from a possible subscriber: only addresses awaiting activation matter. An ICMP
+   * error (destination unreachable, redirect, time exceeded, parameter problem — RFC 792) is
+   * the client's stack reacting to traffic sent to it, such as a relay's duplicate unicast ACK
+   * drawing a Port Unreachable: it never activates anyone.
+   */
   observeData(decoded: DecodedData): Observation | null {
     const p = decoded.packet;
+    if (ICMP_ERRORS.has(p.icmpType)) return this.ignore('icmp-error');
     return {
       kind: 'data',
       time: frameTimeMs(decoded.frame),

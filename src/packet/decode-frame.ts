@@ -27,6 +27,8 @@ export interface Ipv4Packet {
   payloadLength: number;
   /** Declared UDP payload length (may exceed payloadLength when the capture was cut short). */
   declaredPayloadLength: number;
+  /** ICMP type (RFC 792), or -1 when not ICMP or not captured. */
+  icmpType: number;
 }
 
 export type SkipReason = 'not-ipv4' | 'ipv4-fragment';
@@ -133,7 +135,9 @@ function decodeIpv4(frame: Buffer, ip: number, macOffset: number, vlans: readonl
     payloadOffset: 0,
     payloadLength: 0,
     declaredPayloadLength: 0,
+    icmpType: -1,
   };
+  if (protocol === 1 && end > ip + headerLength) packet.icmpType = frame[ip + headerLength]!;
   if (protocol !== 17) return packet;
   const udp = ip + headerLength;
   if (end - udp < 8) return decodeError('udp-truncated', udp);
