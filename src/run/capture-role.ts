@@ -15,7 +15,14 @@ export interface CaptureRole {
   stop(): Promise<void>;
 }
 
-export function startCaptureRole(config: DxgwConfig, redisUrl: string, source: CaptureSource, onFatal: (message: string) => void, onError: (message: string) => void): CaptureRole {
+export function startCaptureRole(
+  config: DxgwConfig,
+  redisUrl: string,
+  source: CaptureSource,
+  onFatal: (message: string) => void,
+  onError: (message: string) => void,
+  onStats?: (stats: Extract<CaptureWorkerMessage, { type: 'stats' }>) => void,
+): CaptureRole {
   const worker = fork(fileURLToPath(new URL('./capture-worker.js', import.meta.url)), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   worker.send({ type: 'init', config, redisUrl, source });
   let markReady!: () => void;
@@ -36,7 +43,10 @@ export function startCaptureRole(config: DxgwConfig, redisUrl: string, source: C
   };
   worker.on('message', (m: CaptureWorkerMessage) => {
     if (m.type === 'ready') markReady();
-    else if (m.type === 'stats') role.latest = m;
+    else if (m.type === 'stats') {
+      role.latest = m;
+      onStats?.(m);
+    }
     else if (m.type === 'replay-paced') role.pacedFrom = { wall: m.wall, capture: m.capture };
     else if (m.type === 'replay-done') markDone();
     else if (m.type === 'stopped') markStopped();

@@ -21,6 +21,7 @@ import { sweepExpired } from '../subscribers/expiry-sweeper.js';
 import { engineConfigFrom } from '../subscribers/runtime-config.js';
 import type { CaptureSource } from './capture-messages.js';
 import { startCaptureRole, type CaptureRole } from './capture-role.js';
+import { DropReporter } from './drop-reporter.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis.js';
 import { redisBindingPages, redisOutboxTail, startSnmpAgent } from '../snmp/index.js';
 import { startDaeServer } from '../dae/index.js';
@@ -139,6 +140,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // Capture after delivery: the first events find their queues being worked.
     if (roles.has('capture') && (options.replay || config.capture.interface)) {
       const source: CaptureSource = options.replay ? { kind: 'file', ...options.replay } : { kind: 'live' };
+      // Dropped frames may be lost DHCP: a log line, not only a metric.
+      const drops = new DropReporter((d) => logger.warn({ role: 'capture', ...d }, 'libpcap dropped frames: DHCP messages may have been lost (capture.bufferSize, docs/operations.md)'));
       capture = startCaptureRole(
         config,
         redisUrl,
@@ -151,6 +154,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           finish(1);
         },
         (message) => logger.error({ role: 'capture' }, message),
+        (stats) => drops.update(stats.captureDrops),
       );
       stopCapture = () => capture!.stop();
       await Promise.race([capture.ready, finished]);
