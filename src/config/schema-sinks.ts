@@ -10,8 +10,8 @@ import { host, ipv4, name, port, secret } from './primitives.js';
 const common = {
   name,
   events: z.array(z.enum(EVENT_TYPES)).min(1, { error: 'list at least one event type, or leave the key out for all' }).default([...EVENT_TYPES]),
-  /** Deliveries in flight at once for this sink (per delivery process). */
-  concurrency: z.number().int().min(1).max(256).default(16),
+  /** Deliveries in flight at once for this sink (per delivery process); 16 when left out. */
+  concurrency: z.number().int().min(1).max(256).optional(),
 };
 
 /** Opt-in batch mode (HTTP): one POST carries up to maxEvents events as a JSON array. */

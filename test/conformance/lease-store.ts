@@ -256,7 +256,7 @@ export function leaseStoreConformance(name: string, makeStore: () => Promise<Sto
         const { b } = await createActive(store);
         await store.commit([put(next(b), 5, renewalEvents(b, T0 + 1))], []);
         const [r] = await store.commit([put(next(b), 1, renewalEvents(b, T0 + 2))], []);
-        expect(r!.ok && r.events.map((e) => e.seq)).toEqual([3]);
+        expect(r!.ok && r!.events.map((e) => e.seq)).toEqual([3]);
       });
     });
 

@@ -50,7 +50,7 @@ function tsharkMessages(file: string): TsharkMessage[] {
       options[code] = (options[code] ?? '') + hex.slice(4);
     }
     const vlans = [
-      ...asList(layers.ieee8021ad as Record<string, string> | undefined).map((t) => Number(t['ieee8021ad.id'])),
+      ...asList(layers.ieee8021ad as Record<string, string> | Record<string, string>[] | undefined).map((t) => Number(t['ieee8021ad.id'])),
       ...asList(layers.vlan as Record<string, string> | Record<string, string>[] | undefined).map((t) => Number(t['vlan.id'])),
     ];
     return {

@@ -41,6 +41,8 @@ function event(b: Binding, type: SubscriberEvent['type'], time: number, leaseSta
     time: new Date(time).toISOString(),
     sessionId: b.sessionId,
     reason,
+    // No activation time: the session is timed from the lease start (the fallback these tests pin).
+    activatedAt: null,
     subscriber: { vr: 'default', ip: b.ip, mac: b.mac, clientId: null, giaddr: '192.0.2.1', serverId: '198.51.100.1', circuitId: b.circuitId ?? null, remoteId: '01:02', vlans: [100] },
     interface: { name: `ip${b.ip.replace(/\./g, '-')}`, profile: null, vr: 'vr-customers' },
     lease: { seconds: 3600, startedAt: new Date(leaseStart).toISOString(), expiresAt: new Date(leaseStart + 3_600_000).toISOString(), subnetMask: b.subnetMask ?? null },

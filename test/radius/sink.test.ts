@@ -30,6 +30,10 @@ function config(ports: number[], over: Partial<RadiusSinkConfig> = {}): RadiusSi
     nasIdentifier: 'dxgw-test',
     nasIp: '192.0.2.254',
     interim: true,
+    timeoutMs: 250,
+    retries: 1,
+    accountingOnOff: true,
+    nasPortType: 'Ethernet',
     ...over,
   };
 }

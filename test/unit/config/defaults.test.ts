@@ -31,9 +31,9 @@ describe('config defaults', () => {
       ],
     });
     expect(config.sinks).toEqual([
-      { name: 'sae', type: 'http', url: 'https://sae.example.net/events', secret: 's', timeoutMs: 5000, concurrency: 16, events: [...EVENT_TYPES] },
-      { name: 'acct', type: 'radius', servers: [{ host: '192.0.2.5', port: 1813, secret: 'r' }], nasIdentifier: 'dxgw-1', nasIp: '192.0.2.1', interim: true, timeoutMs: 3000, retries: 2, accountingOnOff: true, nasPortType: 'Ethernet', concurrency: 16, events: [...EVENT_TYPES] },
-      { name: 'nms', type: 'snmp', targets: [{ host: 'nms.example.net', port: 162, version: '2c', community: 'c', inform: false }], concurrency: 16, events: [...EVENT_TYPES] },
+      { name: 'sae', type: 'http', url: 'https://sae.example.net/events', secret: 's', timeoutMs: 5000, events: [...EVENT_TYPES] },
+      { name: 'acct', type: 'radius', servers: [{ host: '192.0.2.5', port: 1813, secret: 'r' }], nasIdentifier: 'dxgw-1', nasIp: '192.0.2.1', interim: true, timeoutMs: 3000, retries: 2, accountingOnOff: true, nasPortType: 'Ethernet', events: [...EVENT_TYPES] },
+      { name: 'nms', type: 'snmp', targets: [{ host: 'nms.example.net', port: 162, version: '2c', community: 'c', inform: false }], events: [...EVENT_TYPES] },
     ]);
   });
 

@@ -13,7 +13,7 @@ function icmpFrom(src: string, type: number, code = 0): DecodeOutcome {
   // The quoted datagram of an error message: an IPv4 header and 8 bytes of the UDP it refuses.
   const body = Buffer.concat([Buffer.from([type, code, 0, 0, 0, 0, 0, 0]), buildIpv4(Buffer.alloc(0), { src: '192.0.2.1', dst: src, srcPort: 67, dstPort: 68 }).subarray(0, 28)]);
   const data = buildEthernet(buildIpv4(body, { protocol: 1, src, dst: '192.0.2.1' }), { srcMac: '02:00:00:00:00:10' });
-  return new FrameDecoder().decode({ seconds: 1_800_000_000, nanos: 0, linkType: 1, data });
+  return new FrameDecoder().decode({ seconds: 1_800_000_000, nanos: 0, linkType: 1, data, originalLength: data.length, interfaceId: 0 });
 }
 
 describe('Observer: data packets', () => {
@@ -43,7 +43,7 @@ describe('Observer: data packets', () => {
 
   it('a truncated ICMP header (no type byte captured) is still a data packet', () => {
     const data = buildEthernet(buildIpv4(Buffer.alloc(0), { protocol: 1, src: '192.0.2.11', dst: '192.0.2.1' }));
-    const outcome = new FrameDecoder().decode({ seconds: 1_800_000_000, nanos: 0, linkType: 1, data });
+    const outcome = new FrameDecoder().decode({ seconds: 1_800_000_000, nanos: 0, linkType: 1, data, originalLength: data.length, interfaceId: 0 });
     expect(observer().observeData(outcome as never)).toMatchObject({ kind: 'data', ip: '192.0.2.11' });
   });
 });

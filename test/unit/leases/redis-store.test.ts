@@ -196,7 +196,7 @@ describe.runIf(requireTool('redis-server'))('RedisLeaseStore across a Redis cras
     expect(await store.nextExpiry()).toBe(a.expiresAt);
     expect(await store.counters()).toEqual({ activations: 1 });
     const [r] = await store.commit([del(a)], []);
-    expect(r!.ok && r.events.map((e) => e.seq)).toEqual([3, 4]);
+    expect(r!.ok && r!.events.map((e) => e.seq)).toEqual([3, 4]);
     expect(await store.readOutbox('0', 10)).toHaveLength(4);
   });
 });
