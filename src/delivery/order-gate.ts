@@ -17,6 +17,9 @@ import { deliveredIndexes, jobEvents, jobLinks, type NotificationJobData } from 
 
 export type GateVerdict = { go: true } | { go: false; waitingFor: string; state: string; retryAt?: number };
 
+/** Why a chain of a job must wait: the job it waits for, its state, when it retries. */
+export type Held = Extract<GateVerdict, { go: false }>;
+
 const DONE = new Set(['completed', 'failed', 'unknown']);
 const REMEMBERED = 50_000;
 
@@ -52,15 +55,21 @@ export class OrderGate {
     }
   }
 
-  async check(job: Job<NotificationJobData>): Promise<GateVerdict> {
+  /**
+   * The job's chains that must wait, each with why; empty when every chain may go. The
+   * worker delivers the other chains' events meanwhile, so one held subscriber never holds
+   * back those sharing its job.
+   */
+  async check(job: Job<NotificationJobData>): Promise<Map<string, Held>> {
+    const held = new Map<string, Held>();
     for (const [chain, prev] of jobLinks(job.data)) {
       if (prev === job.id || this.recent.has(prev) || this.older.has(prev)) continue;
       const mine = this.inFlight.get(prev);
       if (mine && (await mine)) continue;
       const verdict = await this.askRedis(chain, prev);
-      if (!verdict.go) return verdict;
+      if (!verdict.go) held.set(chain, verdict);
     }
-    return { go: true };
+    return held;
   }
 
   private async askRedis(chain: string, prev: string): Promise<GateVerdict> {

@@ -8,7 +8,7 @@ import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type 
 import type { Redis } from 'ioredis';
 import { setMaxListeners } from 'node:events';
 import { retryDelay } from './backoff.js';
-import { OrderGate } from './order-gate.js';
+import { OrderGate, type Held } from './order-gate.js';
 import { laneOf } from './job-plan.js';
 import { deliveredIndexes, jobEvents, QUEUE_NAME, queuePrefix, type NotificationJobData, type RetryPolicy } from './queues.js';
 import { PermanentDeliveryError, RetryableDeliveryError, type Sink } from './sink.js';
@@ -54,7 +54,19 @@ export function createSinkWorker(options: SinkWorkerOptions): SinkWorker {
   // Requests in flight for this sink, across the jobs being worked.
   const requests = slots(sink.concurrency ?? 16);
 
-  async function deliver(job: Job<NotificationJobData>, token: string | undefined): Promise<void> {
+  /** Parks a job without spending an attempt until `wait` ms from now (BullMQ: moveToDelayed + DelayedError). */
+  async function park(job: Job<NotificationJobData>, token: string | undefined, wait: number, why: string): Promise<never> {
+    await job.moveToDelayed(Date.now() + wait, token);
+    throw new DelayedError(why);
+  }
+
+  /** How long to park behind held chains: until the earliest of their predecessors retries. */
+  function parkFor(held: Map<string, Held>): number {
+    const due = Math.min(...[...held.values()].map((h) => h.retryAt ?? 0));
+    return Math.min(MAX_PARK_MS, Math.max(parkMs, due - Date.now()));
+  }
+
+  async function deliver(job: Job<NotificationJobData>, token: string | undefined, held: Map<string, Held>): Promise<void> {
     const events = jobEvents(job.data);
     const controller = new AbortController();
     // Up to `concurrency` requests of this job listen on its signal at once (each removes its
@@ -72,9 +84,12 @@ export function createSinkWorker(options: SinkWorkerOptions): SinkWorker {
       }
       const lanes = new Map<string, number[]>();
       events.forEach((event, i) => {
-        if (done.has(i)) return;
         const lane = laneOf(event);
-        lanes.set(lane, [...(lanes.get(lane) ?? []), i]);
+        // A held subscriber's events wait for its earlier job; the others go now.
+        if (done.has(i) || held.has(lane)) return;
+        const indexes = lanes.get(lane);
+        if (indexes) indexes.push(i);
+        else lanes.set(lane, [i]);
       });
       await Promise.all(
         [...lanes.values()].map(async (indexes) => {
@@ -95,37 +110,42 @@ export function createSinkWorker(options: SinkWorkerOptions): SinkWorker {
     } finally {
       inFlight.delete(controller);
     }
-    if (firstError === undefined) return;
-    const failure = toBullError(firstError);
+    if (firstError === undefined && held.size === 0) return;
+    const failure = firstError === undefined ? undefined : toBullError(firstError);
     // The next try (or an operator's retry) resumes after the events already delivered, and
     // the later jobs of the subscribers that got through need not wait for this one.
     if (done.size > before) await job.updateProgress({ done: [...done].sort((a, b) => a - b) });
     if (done.size > before && !(failure instanceof UnrecoverableError)) {
-      // This attempt made progress: what is left starts a fresh count of attempts (BullMQ
+      // This try made progress: what is left starts a fresh count of attempts (BullMQ
       // keeps it in the job hash's `atm`), so a long run of one subscriber's events is not
       // given up on for failures of events that were delivered since.
       const client = (await queue.backend.client) as unknown as Redis;
       await client.hset(queue.toKey(job.id!), 'atm', 0);
-      await job.moveToDelayed(Date.now() + retryDelay(1, retry, firstError), token);
-      throw new DelayedError(`delivered ${done.size} of ${events.length}; ${failure.message}`);
     }
-    throw failure;
+    if (held.size > 0) {
+      // Some subscribers still wait for their earlier jobs: come back for them (no attempt spent).
+      const wait = failure ? retryDelay(1, retry, firstError) : parkFor(held);
+      await park(job, token, wait, `delivered ${done.size} of ${events.length}; ${held.size} subscriber(s) wait for earlier jobs`);
+    }
+    if (done.size > before && !(failure instanceof UnrecoverableError)) {
+      await park(job, token, retryDelay(1, retry, firstError), `delivered ${done.size} of ${events.length}; ${failure!.message}`);
+    }
+    throw failure!;
   }
 
   const worker = new Worker<NotificationJobData>(
     QUEUE_NAME,
     async (job, token) => {
-      const verdict = await gate.check(job);
-      if (!verdict.go) {
-        // Park without spending an attempt (BullMQ: moveToDelayed + DelayedError).
-        const wait = Math.min(MAX_PARK_MS, Math.max(parkMs, (verdict.retryAt ?? 0) - Date.now()));
-        await job.moveToDelayed(Date.now() + wait, token);
-        throw new DelayedError(`waiting for ${verdict.waitingFor} (${verdict.state})`);
+      const held = await gate.check(job);
+      // Every chain of the job waits (always so for a batch): park it whole.
+      if (held.size > 0 && (sink.batch || jobEvents(job.data).every((e) => held.has(laneOf(e))))) {
+        const [first] = held.values();
+        await park(job, token, parkFor(held), `waiting for ${first!.waitingFor} (${first!.state})`);
       }
       const settle = gate.begin(job.id!);
       let delivered = false;
       try {
-        await deliver(job, token);
+        await deliver(job, token, sink.batch ? new Map() : held);
         delivered = true;
       } finally {
         settle(delivered);
