@@ -32,7 +32,20 @@ const capture = z.strictObject({
   filter: z.string().optional(),
   // Whole frames: a DHCP message may be 576+ bytes and relays append option 82 at the end.
   snapLength: z.number().int().min(64).max(262_144).default(1600),
-  bufferSize: z.number().int().min(MiB).max(2048 * MiB).default(32 * MiB),
+  /** The DHCP handle's kernel buffer. */
+  bufferSize: z
+    .number({ error: 'expected a number of bytes' })
+    .int()
+    .min(MiB, { error: 'the DHCP handle\'s kernel buffer must be at least 1 MiB (1048576 bytes)' })
+    .max(2048 * MiB, { error: 'at most 2 GiB (2147483648 bytes)' })
+    .default(32 * MiB),
+  /** The data handle's own kernel buffer (activation.mode first-packet): a flood overflows it, never the DHCP one. */
+  dataBufferSize: z
+    .number({ error: 'expected a number of bytes' })
+    .int()
+    .min(MiB, { error: 'the data handle\'s kernel buffer must be at least 1 MiB (1048576 bytes)' })
+    .max(2048 * MiB, { error: 'at most 2 GiB (2147483648 bytes)' })
+    .default(8 * MiB),
   promiscuous: z.boolean().default(true),
   virtualRouter: name.default(DEFAULT_VR),
   subscriberPrefixes: z.array(ipv4Prefix).default([]),
