@@ -47,6 +47,8 @@ const capture = z.strictObject({
     .max(2048 * MiB, { error: 'at most 2 GiB (2147483648 bytes)' })
     .default(8 * MiB),
   promiscuous: z.boolean().default(true),
+  /** A handle that dropped nothing for this long ends its drop episode (dxgwCaptureDropsCleared). */
+  dropsClearedAfterMs: z.number().int().min(0).max(86_400_000).default(60_000),
   virtualRouter: name.default(DEFAULT_VR),
   subscriberPrefixes: z.array(ipv4Prefix).default([]),
 });
