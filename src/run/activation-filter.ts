@@ -4,7 +4,7 @@
  * the filter text changes (a renewal leaves and re-enters the set: same filter, no rebuild).
  * docs/config.md "activation" and docs/adr/0006 state the rule and its latency.
  */
-import { dataFilter, MAX_DATA_FILTER_TERMS, type DataFilter } from './bpf-filter.js';
+import { dataFilter, MATCH_NOTHING, MAX_DATA_FILTER_TERMS, type DataFilter } from './bpf-filter.js';
 
 export interface PendingView {
   readonly awaitingVersion: number;
@@ -62,7 +62,8 @@ export class ActivationFilter {
     // Far beyond what merges into MAX terms: skip the sort, it is the prefixes anyway.
     const maxTerms = this.forcePrefixesFor === version || pending.size > 64 * MAX_DATA_FILTER_TERMS ? 0 : MAX_DATA_FILTER_TERMS;
     const next = dataFilter(pending, this.options.prefixes, { extra: this.options.extra, vlan: this.options.vlan, maxTerms });
-    if (next.filter === this.current?.filter) return;
+    // No handle yet counts as matching nothing.
+    if (next.filter === (this.current?.filter ?? MATCH_NOTHING)) return;
     this.current = next;
     this.lastAt = now;
     this.rebuilds++;
