@@ -33,19 +33,9 @@ const capture = z.strictObject({
   // Whole frames: a DHCP message may be 576+ bytes and relays append option 82 at the end.
   snapLength: z.number().int().min(64).max(262_144).default(1600),
   /** The DHCP handle's kernel buffer. */
-  bufferSize: z
-    .number({ error: 'expected a number of bytes' })
-    .int()
-    .min(MiB, { error: 'the DHCP handle\'s kernel buffer must be at least 1 MiB (1048576 bytes)' })
-    .max(2048 * MiB, { error: 'at most 2 GiB (2147483648 bytes)' })
-    .default(32 * MiB),
+  bufferSize: z.number().int().min(MiB).max(2048 * MiB).default(32 * MiB),
   /** The data handle's own kernel buffer (activation.mode first-packet): a flood overflows it, never the DHCP one. */
-  dataBufferSize: z
-    .number({ error: 'expected a number of bytes' })
-    .int()
-    .min(MiB, { error: 'the data handle\'s kernel buffer must be at least 1 MiB (1048576 bytes)' })
-    .max(2048 * MiB, { error: 'at most 2 GiB (2147483648 bytes)' })
-    .default(8 * MiB),
+  dataBufferSize: z.number().int().min(MiB).max(2048 * MiB).default(8 * MiB),
   promiscuous: z.boolean().default(true),
   /** A handle that dropped nothing for this long ends its drop episode (dxgwCaptureDropsCleared). */
   dropsClearedAfterMs: z.number().int().min(0).max(86_400_000).default(60_000),
