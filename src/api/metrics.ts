@@ -5,12 +5,13 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { LeaseStore } from '../leases/store.js';
+import type { CaptureHandleStats } from '../run/live-handles.js';
 
 export interface MetricsSources {
   store: LeaseStore;
   ping: () => Promise<boolean>;
   sinkCounters?: () => Promise<Array<{ name: string; waiting: number; delayed: number; failed: number }>>;
-  capture?: () => { frames: number; captureDrops: number } | undefined;
+  capture?: () => { frames: number; captureDrops: number; handles?: CaptureHandleStats | undefined } | undefined;
   /** Every sink this process delivers to, with since when it is failing (ms) or null (src/delivery/sink-health.ts). */
   sinkHealth?: () => Array<{ name: string; failingSince: number | null }>;
 }
@@ -72,20 +73,34 @@ export class GatewayMetrics {
         for (const s of sources.sinkHealth?.() ?? []) this.set({ sink: s.name }, s.failingSince === null ? 0 : s.failingSince / 1000);
       },
     });
+    // Per capture handle (docs/adr/0006): "dhcp", and "data" in first-packet mode. A replay reads a file: its frames count as "dhcp".
+    const handles = () => {
+      const latest = sources.capture?.();
+      if (!latest) return [];
+      if (!latest.handles) return [{ handle: 'dhcp', frames: latest.frames, drops: latest.captureDrops }];
+      const out = [{ handle: 'dhcp', frames: latest.handles.dhcp.frames, drops: latest.handles.dhcp.dropped + latest.handles.dhcp.interfaceDropped }];
+      const data = latest.handles.data;
+      if (data) out.push({ handle: 'data', frames: data.frames, drops: data.dropped + data.interfaceDropped });
+      return out;
+    };
     new Gauge({
       name: 'dxgw_capture_frames',
-      help: 'Frames read by the capture role since it started',
+      help: 'Frames the capture read since it started, by handle (dhcp; data in first-packet mode)',
+      labelNames: ['handle'],
       registers: [this.registry],
       collect() {
-        this.set(sources.capture?.()?.frames ?? 0);
+        this.reset();
+        for (const h of handles()) this.set({ handle: h.handle }, h.frames);
       },
     });
     new Gauge({
       name: 'dxgw_capture_drops',
-      help: 'Frames libpcap dropped (kernel buffer full, or interface drops)',
+      help: 'Frames libpcap dropped since the capture started (kernel buffer full, or interface drops), by handle',
+      labelNames: ['handle'],
       registers: [this.registry],
       collect() {
-        this.set(sources.capture?.()?.captureDrops ?? 0);
+        this.reset();
+        for (const h of handles()) this.set({ handle: h.handle }, h.drops);
       },
     });
   }

@@ -32,8 +32,13 @@ const capture = z.strictObject({
   filter: z.string().optional(),
   // Whole frames: a DHCP message may be 576+ bytes and relays append option 82 at the end.
   snapLength: z.number().int().min(64).max(262_144).default(1600),
+  /** The DHCP handle's kernel buffer. */
   bufferSize: z.number().int().min(MiB).max(2048 * MiB).default(32 * MiB),
+  /** The data handle's own kernel buffer (activation.mode first-packet): a flood overflows it, never the DHCP one. */
+  dataBufferSize: z.number().int().min(MiB).max(2048 * MiB).default(8 * MiB),
   promiscuous: z.boolean().default(true),
+  /** A handle that dropped nothing for this long ends its drop episode (dxgwCaptureDropsCleared). */
+  dropsClearedAfterMs: z.number().int().min(0).max(86_400_000).default(60_000),
   virtualRouter: name.default(DEFAULT_VR),
   subscriberPrefixes: z.array(ipv4Prefix).default([]),
 });

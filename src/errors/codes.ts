@@ -10,6 +10,7 @@ export const ErrorCodes = {
   DXGW_CAPTURE_FILE_CORRUPT: 'A record or block header in the capture file holds impossible values',
   DXGW_CAPTURE_UNAVAILABLE: 'Live capture needs the optional `pcap` package, built against libpcap',
   DXGW_CAPTURE_OPEN_FAILED: 'libpcap could not open the interface (missing, down, or no CAP_NET_RAW)',
+  DXGW_CAPTURE_FILTER_INVALID: 'libpcap cannot compile the capture filter (`capture.filter`)',
   // configuration
   DXGW_CONFIG_UNREADABLE: 'The configuration file cannot be read or is not valid YAML',
   DXGW_CONFIG_INVALID: 'A configuration key has a wrong or missing value',

@@ -17,6 +17,8 @@ export interface MemoryStoreOptions {
   outboxLimit?: number;
 }
 
+const EMPTY: ReadonlySet<number> = new Set();
+
 export class MemoryLeaseStore implements LeaseStore {
   private readonly bindings = new Map<string, Binding>();
   private readonly byMac = new Map<string, string>();
@@ -60,6 +62,14 @@ export class MemoryLeaseStore implements LeaseStore {
   findByInterfaceSync(name: string): Binding | undefined {
     const key = this.byInterface.get(name);
     return key === undefined ? undefined : this.bindings.get(key);
+  }
+
+  /** Bumped whenever a binding starts or stops waiting for activation (the data filter rebuilds on it). */
+  awaitingVersion = 0;
+
+  /** The pending set: addresses of `vr` bound and not yet active (live: do not modify). */
+  awaitingActivation(vr: string): ReadonlySet<number> {
+    return this.awaiting.get(vr) ?? EMPTY;
   }
 
   /** Hot path: is this source address a bound subscriber waiting for its first packet? */
@@ -223,7 +233,9 @@ export class MemoryLeaseStore implements LeaseStore {
     if (b.state === 'bound') {
       let set = this.awaiting.get(b.vr);
       if (!set) this.awaiting.set(b.vr, (set = new Set()));
-      set.add(parseIp(b.ip)!);
+      const ip = parseIp(b.ip)!;
+      if (!set.has(ip)) this.awaitingVersion++;
+      set.add(ip);
     }
   }
 
@@ -233,7 +245,7 @@ export class MemoryLeaseStore implements LeaseStore {
     if (b.clientId !== null && this.byClientId.get(`${b.vr}|${b.clientId}`) === key) this.byClientId.delete(`${b.vr}|${b.clientId}`);
     if (b.interfaceName !== null && this.byInterface.get(b.interfaceName) === key) this.byInterface.delete(b.interfaceName);
     this.setTimer(key, null);
-    this.awaiting.get(b.vr)?.delete(parseIp(b.ip)!);
+    if (this.awaiting.get(b.vr)?.delete(parseIp(b.ip)!)) this.awaitingVersion++;
   }
 
   private appendEvents(key: string, t: Transition): SubscriberEvent[] {

@@ -29,6 +29,18 @@ export type IgnoredReason =
   /** A data packet that is an ICMP error: the host's stack answering, not the subscriber's traffic. */
   | 'icmp-error';
 
+/** What activation needs of a data packet. */
+export interface DataSource {
+  /** Packet time (ms). */
+  time: number;
+  /** Source IPv4 address as a number. */
+  ip: number;
+  /** Source MAC (lower-case, colon-separated), or null when unknown. */
+  mac: string | null;
+  /** ICMP type, or -1 when not ICMP. */
+  icmpType: number;
+}
+
 /** RFC 792 error messages: 3 unreachable, 4 source quench, 5 redirect, 11 time exceeded, 12 parameter problem. */
 const ICMP_ERRORS = new Set([3, 4, 5, 11, 12]);
 
@@ -79,14 +91,18 @@ export class Observer {
    */
   observeData(decoded: DecodedData): Observation | null {
     const p = decoded.packet;
-    if (ICMP_ERRORS.has(p.icmpType)) return this.ignore('icmp-error');
-    return {
-      kind: 'data',
+    return this.observeSource({
       time: frameTimeMs(decoded.frame),
-      vr: this.config.vr,
-      ip: ipToString(p.srcIp),
+      ip: p.srcIp,
       mac: p.srcMacOffset < 0 ? null : bytesToHex(p.frame, p.srcMacOffset, p.srcMacOffset + 6),
-    };
+      icmpType: p.icmpType,
+    });
+  }
+
+  /** A data packet reduced to its source (the capture's data handle, flow records). */
+  observeSource(s: DataSource): Observation | null {
+    if (ICMP_ERRORS.has(s.icmpType)) return this.ignore('icmp-error');
+    return { kind: 'data', time: s.time, vr: this.config.vr, ip: ipToString(s.ip), mac: s.mac };
   }
 
   observeDhcp(decoded: DecodedDhcp): Observation | null {

@@ -9,7 +9,6 @@
 import { Redis } from 'ioredis';
 import { readCaptureFile } from '../capture/capture-file.js';
 import { frameTimeMs, type CapturedFrame } from '../capture/frame.js';
-import { openLiveCapture, type LiveCapture } from '../capture/live-capture.js';
 import { ReorderBuffer } from '../capture/reorder-buffer.js';
 import type { DxgwConfig } from '../config/schema.js';
 import { FrameDecoder } from '../dhcp/frame-decoder.js';
@@ -18,8 +17,8 @@ import { Observer } from '../leases/observer.js';
 import { RedisLeaseStore } from '../leases/redis/redis-store.js';
 import { LeasePipeline } from '../subscribers/lease-pipeline.js';
 import { engineConfigFrom, observerConfigFrom } from '../subscribers/runtime-config.js';
-import { captureFilter } from './bpf-filter.js';
 import type { CaptureSource, CaptureWorkerMessage } from './capture-messages.js';
+import { openLiveHandles, type LiveHandles } from './live-handles.js';
 
 interface Init {
   type: 'init';
@@ -53,7 +52,7 @@ process.on('message', (m: { type: string }) => {
   stopping = true;
   requestStop();
 });
-let live: LiveCapture | undefined;
+let live: LiveHandles | undefined;
 let lastCounters: Record<string, number> = {};
 
 /** Counters since the last flush, added to the store's statistics. */
@@ -67,8 +66,9 @@ async function flushCounters(): Promise<void> {
 }
 
 function stats() {
-  const s = live?.stats();
-  post({ type: 'stats', frames: decoder.frames, dhcp: decoder.dhcpMessages, errors: decoder.errors.total, events: pipeline.stats.events, transitions: pipeline.stats.transitions, captureDrops: s ? s.dropped + s.interfaceDropped : 0 });
+  const handles = live?.stats();
+  const drops = handles ? Object.values(handles).reduce((n, h) => n + h.dropped + h.interfaceDropped, 0) : 0;
+  post({ type: 'stats', frames: decoder.frames + (handles?.data?.frames ?? 0), dhcp: decoder.dhcpMessages, errors: decoder.errors.total, events: pipeline.stats.events, transitions: pipeline.stats.transitions, captureDrops: drops, ...(handles ? { handles } : {}) });
 }
 
 async function replayFile(path: string, speed: number | 'max'): Promise<void> {
@@ -114,34 +114,15 @@ async function replayFile(path: string, speed: number | 'max'): Promise<void> {
   await pipeline.flush();
 }
 
-function startLive(): void {
-  const filterOptions = { subscriberPrefixes: config.capture.subscriberPrefixes, extra: config.capture.filter, dataPackets: config.activation.mode === 'first-packet' };
-  try {
-    openLive(captureFilter(filterOptions));
-  } catch (error) {
-    // Linux cooked captures ("any") cannot filter on VLAN tags (the kernel strips them there).
-    if (!(error instanceof DxgwError && /VLAN/i.test(error.message))) throw error;
-    openLive(captureFilter({ ...filterOptions, vlan: false }));
-  }
-}
-
-function openLive(filter: string): void {
-  live = openLiveCapture({
-    interface: config.capture.interface!,
-    filter,
-    snapLength: config.capture.snapLength,
-    bufferSize: config.capture.bufferSize,
-    promiscuous: config.capture.promiscuous,
-    onFrame: (frame) => {
-      pipeline.handle(decoder.decode(frame));
-    },
-  });
-}
-
 async function main(): Promise<void> {
   await pipeline.loadView();
   // Live capture opens before 'ready': an interface that cannot be captured fails the start.
-  if (source.kind === 'live') startLive();
+  if (source.kind === 'live') {
+    live = openLiveHandles(config, pipeline, decoder, (message) => post({ type: 'error', message }), (message) => {
+      post({ type: 'fatal', message, code: undefined });
+      setTimeout(() => process.exit(1), 50);
+    });
+  }
   post({ type: 'ready', bindings: pipeline.view.size });
   const tick = setInterval(() => {
     // Live timers run on the wall clock; flush whatever the capture callbacks decided.

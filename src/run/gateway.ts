@@ -21,6 +21,7 @@ import { sweepExpired } from '../subscribers/expiry-sweeper.js';
 import { engineConfigFrom } from '../subscribers/runtime-config.js';
 import type { CaptureSource } from './capture-messages.js';
 import { startCaptureRole, type CaptureRole } from './capture-role.js';
+import { CaptureHealth, isCaptureHealthListener } from './capture-health.js';
 import { DropReporter } from './drop-reporter.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis.js';
 import { redisBindingPages, redisOutboxTail, startSnmpAgent } from '../snmp/index.js';
@@ -141,7 +142,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (roles.has('capture') && (options.replay || config.capture.interface)) {
       const source: CaptureSource = options.replay ? { kind: 'file', ...options.replay } : { kind: 'live' };
       // Dropped frames may be lost DHCP: a log line, not only a metric.
-      const drops = new DropReporter((d) => logger.warn({ role: 'capture', ...d }, 'libpcap dropped frames: DHCP messages may have been lost (capture.bufferSize, docs/operations.md)'));
+      const dhcpDrops = new DropReporter((d) => logger.warn({ role: 'capture', handle: 'dhcp', ...d }, 'libpcap dropped frames on the DHCP handle: DHCP messages were lost (capture.bufferSize, docs/operations.md)'));
+      const dataDrops = new DropReporter((d) => logger.warn({ role: 'capture', handle: 'data', ...d }, 'libpcap dropped frames on the data handle: activations may be late (capture.dataBufferSize, docs/operations.md)'));
+      // One SNMP notification per drop episode of a handle, and one when it has been quiet again.
+      const captureHealth = new CaptureHealth({ clearedAfterMs: config.capture.dropsClearedAfterMs, listeners: sinks.filter(isCaptureHealthListener), onError: (error) => logger.warn({ err: error }, 'capture drop notification') });
       capture = startCaptureRole(
         config,
         redisUrl,
@@ -154,7 +158,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           finish(1);
         },
         (message) => logger.error({ role: 'capture' }, message),
-        (stats) => drops.update(stats.captureDrops),
+        (stats) => {
+          // A replay reads a file: nothing to drop.
+          const h = stats.handles;
+          if (!h) return;
+          dhcpDrops.update(h.dhcp.dropped + h.dhcp.interfaceDropped);
+          captureHealth.update('dhcp', h.dhcp.dropped + h.dhcp.interfaceDropped);
+          if (h.data) {
+            dataDrops.update(h.data.dropped + h.data.interfaceDropped);
+            captureHealth.update('data', h.data.dropped + h.data.interfaceDropped);
+          }
+        },
       );
       stopCapture = () => capture!.stop();
       await Promise.race([capture.ready, finished]);

@@ -20,6 +20,9 @@ export const Oids = {
   /** A sink started failing (once per episode, src/delivery/sink-health.ts). */
   deliveryFailed: under(0, 4),
   deliveryRecovered: under(0, 5),
+  /** A capture handle started dropping (once per episode, src/run/capture-health.ts), and stopped. */
+  captureDropping: under(0, 6),
+  captureDropsCleared: under(0, 7),
   /** dxgwBindingEntry: instances are entry.<column>.<vr length>.<vr chars>.<a.b.c.d>. */
   bindingEntry: under(1, 1, 1),
   statistics: under(1, 2),
@@ -34,7 +37,13 @@ export const Oids = {
   notifyFailures: under(1, 4, 5),
   notifyGaveUp: under(1, 4, 6),
   notifyFailingSeconds: under(1, 4, 7),
+  notifyCaptureHandle: under(1, 4, 8),
+  notifyCaptureDrops: under(1, 4, 9),
+  notifyDroppingSeconds: under(1, 4, 10),
 } as const;
+
+/** dxgwNotifyCaptureHandle values. */
+export const CaptureHandleValue = { dhcp: 1, data: 2 } as const;
 
 /** Columns of dxgwBindingEntry (1 and 2 are the index, not accessible). */
 export const BindingColumn = {

@@ -13,7 +13,7 @@ import { decide, type EngineConfig } from '../leases/engine.js';
 import type { EngineCounter, Transition } from '../leases/engine-types.js';
 import { MemoryLeaseStore } from '../leases/memory-store.js';
 import type { Observation } from '../leases/observation.js';
-import type { Observer } from '../leases/observer.js';
+import type { DataSource, Observer } from '../leases/observer.js';
 import type { CommitResult, LeaseStore } from '../leases/store.js';
 
 export interface LeasePipelineOptions {
@@ -71,6 +71,16 @@ export class LeasePipeline {
     }
     if (obs === null) return false;
     return this.apply(obs);
+  }
+
+  /**
+   * One data packet reduced to its source (the capture's data handle; flow records): the
+   * data-observation entry point. Returns true when a commit batch is full.
+   */
+  handleSource(source: DataSource): boolean {
+    if (!this.view.isAwaitingActivation(this.options.observer.vr, source.ip)) return false;
+    const obs = this.options.observer.observeSource(source);
+    return obs !== null && this.apply(obs);
   }
 
   /** Applies one observation (ops actions and timers come in here too). */

@@ -32,6 +32,12 @@ describe.runIf(requireTool('redis-server'))('dxgw run refuses to start, in one l
     expectOneLine(dxgw(['run', '--config', config]), /^dxgw: DXGW_CAPTURE_OPEN_FAILED: .*nosuch0.* \(at capture\.interface\)$/);
   });
 
+  // Opening a capture needs CAP_NET_RAW: in CI (root) it always runs.
+  it.runIf(process.getuid?.() === 0)('a capture.filter libpcap cannot compile', () => {
+    const config = writeConfig(dir, { redis: { url: redis.url }, api: { listen: '127.0.0.1:0' }, capture: { interface: 'lo', filter: 'udp and (port 67 or' } }, 'filter.yaml');
+    expectOneLine(dxgw(['run', '--config', config]), /^dxgw: DXGW_CAPTURE_FILTER_INVALID: libpcap cannot compile the capture filter: .*syntax error.* \(at capture\.filter\)$/);
+  });
+
   it('Redis unreachable', async () => {
     const config = writeConfig(dir, { redis: { url: `redis://127.0.0.1:${await freePort()}` } }, 'redis.yaml');
     expectOneLine(dxgw(['run', '--config', config]), /^dxgw: DXGW_STORE_UNAVAILABLE: cannot reach Redis .* \(at redis\.url\)$/);

@@ -5,7 +5,8 @@
  * instances (and the sink's failing-since as its sink table row).
  */
 import type { SubscriberEvent } from '../../events/event.js';
-import { BindingColumn, BindingStateValue, DeleteReasonValue, MAX_NAME_LENGTH, Oids, SinkColumn } from '../../snmp/mib.js';
+import type { CaptureDropEpisode } from '../../run/capture-health.js';
+import { BindingColumn, BindingStateValue, CaptureHandleValue, DeleteReasonValue, MAX_NAME_LENGTH, Oids, SinkColumn } from '../../snmp/mib.js';
 import { formatOid, ipIndex, stringIndex, type Oid } from '../../snmp/oid.js';
 import { dateAndTime, hexBytes, integer, ipAddress, octets, text, unsigned32, type SnmpValue } from '../../snmp/values.js';
 import type { SinkEpisode, SinkRecovery } from '../sink-health.js';
@@ -109,6 +110,26 @@ export function sinkRecoveredNotification(r: SinkRecovery): Notification {
       vb([...Oids.notifyFailures, 0], unsigned32(r.failures)),
       vb([...Oids.notifyGaveUp, 0], unsigned32(r.gaveUp)),
       vb([...Oids.notifyFailingSeconds, 0], unsigned32(Math.round(Math.max(0, r.recoveredAt - r.since) / 1000))),
+    ],
+  };
+}
+
+/** dxgwCaptureDropping: a capture handle started dropping (once per episode). */
+export function captureDroppingNotification(e: CaptureDropEpisode): Notification {
+  return {
+    oid: formatOid(Oids.captureDropping),
+    varbinds: [vb([...Oids.notifyCaptureHandle, 0], integer(CaptureHandleValue[e.handle])), vb([...Oids.notifyCaptureDrops, 0], unsigned32(e.drops))],
+  };
+}
+
+/** dxgwCaptureDropsCleared: the episode's drops and length. */
+export function captureDropsClearedNotification(e: CaptureDropEpisode): Notification {
+  return {
+    oid: formatOid(Oids.captureDropsCleared),
+    varbinds: [
+      vb([...Oids.notifyCaptureHandle, 0], integer(CaptureHandleValue[e.handle])),
+      vb([...Oids.notifyCaptureDrops, 0], unsigned32(e.drops)),
+      vb([...Oids.notifyDroppingSeconds, 0], unsigned32(Math.round(Math.max(0, e.lastDropAt - e.since) / 1000))),
     ],
   };
 }

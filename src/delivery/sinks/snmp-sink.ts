@@ -19,7 +19,8 @@ import type { EventType, SubscriberEvent } from '../../events/event.js';
 import { assertPrivProtocolsUsable, engineIdFor, type SnmpUserConfig } from '../../snmp/usm.js';
 import { PermanentDeliveryError, RetryableDeliveryError, type DeliveryAttempt, type Sink } from '../sink.js';
 import type { SinkEpisode, SinkHealthListener, SinkRecovery } from '../sink-health.js';
-import { notificationsFor, sinkFailingNotification, sinkRecoveredNotification, type Notification } from './snmp-notifications.js';
+import type { CaptureDropEpisode, CaptureHealthListener } from '../../run/capture-health.js';
+import { captureDroppingNotification, captureDropsClearedNotification, notificationsFor, sinkFailingNotification, sinkRecoveredNotification, type Notification } from './snmp-notifications.js';
 import { NotificationTarget, SnmpTargetRefused } from './snmp-targets.js';
 
 export interface SnmpSinkOptions {
@@ -39,7 +40,7 @@ const NOTIFYING: ReadonlySet<EventType> = new Set(['address-added', 'address-del
 /** Events remembered as taken by some targets, waiting for a retry (oldest dropped first). */
 const MAX_PARTIAL = 10_000;
 
-export class SnmpNotificationSink implements Sink, SinkHealthListener {
+export class SnmpNotificationSink implements Sink, SinkHealthListener, CaptureHealthListener {
   readonly type = 'snmp' as const;
   readonly name: string;
   readonly events: ReadonlySet<EventType>;
@@ -120,6 +121,16 @@ export class SnmpNotificationSink implements Sink, SinkHealthListener {
   /** dxgwDeliveryRecovered to every target: never throws. */
   async sinkRecovered(recovery: SinkRecovery): Promise<void> {
     await this.broadcast(sinkRecoveredNotification(recovery));
+  }
+
+  /** dxgwCaptureDropping to every target: never throws. */
+  async captureDropping(episode: CaptureDropEpisode): Promise<void> {
+    await this.broadcast(captureDroppingNotification(episode));
+  }
+
+  /** dxgwCaptureDropsCleared to every target: never throws. */
+  async captureDropsCleared(episode: CaptureDropEpisode): Promise<void> {
+    await this.broadcast(captureDropsClearedNotification(episode));
   }
 
   /** Best effort, outside the queue: failures go to onError. */

@@ -7,7 +7,7 @@ describe('config defaults', () => {
     expect(loadConfig(undefined, {})).toEqual({
       site: 'default',
       redis: { dataDir: './.dxgw/redis' },
-      capture: { snapLength: 1600, bufferSize: 32 * 1024 * 1024, promiscuous: true, virtualRouter: 'default', subscriberPrefixes: [] },
+      capture: { snapLength: 1600, bufferSize: 32 * 1024 * 1024, dataBufferSize: 8 * 1024 * 1024, promiscuous: true, dropsClearedAfterMs: 60_000, virtualRouter: 'default', subscriberPrefixes: [] },
       activation: { mode: 'first-packet', matchMac: false },
       trust: { giaddrs: [], servers: [] },
       interfaces: { nameTemplate: 'ip{ipDashed}', defaultProfile: null, profileOption: null },
