@@ -1,9 +1,11 @@
 /** What the capture thread and the main thread say to each other. */
+import type { FlowStats } from '../flows/flow-source.js';
+
 export type CaptureSource = { kind: 'live' } | { kind: 'file'; path: string; speed: number | 'max' };
 
 export type CaptureWorkerMessage =
   | { type: 'ready'; bindings: number }
-  | { type: 'stats'; frames: number; dhcp: number; errors: number; events: number; transitions: number; captureDrops: number }
+  | { type: 'stats'; frames: number; dhcp: number; errors: number; events: number; transitions: number; captureDrops: number; flows?: FlowStats | undefined }
   | { type: 'replay-paced'; wall: number; capture: number }
   | { type: 'replay-done' }
   | { type: 'stopped' }

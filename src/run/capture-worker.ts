@@ -14,6 +14,8 @@ import { ReorderBuffer } from '../capture/reorder-buffer.js';
 import type { DxgwConfig } from '../config/schema.js';
 import { FrameDecoder } from '../dhcp/frame-decoder.js';
 import { DxgwError } from '../errors/codes.js';
+import { captureWantsData } from '../flows/activation-source.js';
+import { startFlowSource, type FlowSource } from '../flows/flow-source.js';
 import { Observer } from '../leases/observer.js';
 import { RedisLeaseStore } from '../leases/redis/redis-store.js';
 import { LeasePipeline } from '../subscribers/lease-pipeline.js';
@@ -54,6 +56,7 @@ process.on('message', (m: { type: string }) => {
   requestStop();
 });
 let live: LiveCapture | undefined;
+let flows: FlowSource | undefined;
 let lastCounters: Record<string, number> = {};
 
 /** Counters since the last flush, added to the store's statistics. */
@@ -68,7 +71,7 @@ async function flushCounters(): Promise<void> {
 
 function stats() {
   const s = live?.stats();
-  post({ type: 'stats', frames: decoder.frames, dhcp: decoder.dhcpMessages, errors: decoder.errors.total, events: pipeline.stats.events, transitions: pipeline.stats.transitions, captureDrops: s ? s.dropped + s.interfaceDropped : 0 });
+  post({ type: 'stats', frames: decoder.frames, dhcp: decoder.dhcpMessages, errors: decoder.errors.total, events: pipeline.stats.events, transitions: pipeline.stats.transitions, captureDrops: s ? s.dropped + s.interfaceDropped : 0, flows: flows?.stats() });
 }
 
 async function replayFile(path: string, speed: number | 'max'): Promise<void> {
@@ -115,7 +118,7 @@ async function replayFile(path: string, speed: number | 'max'): Promise<void> {
 }
 
 function startLive(): void {
-  const filterOptions = { subscriberPrefixes: config.capture.subscriberPrefixes, extra: config.capture.filter, dataPackets: config.activation.mode === 'first-packet' };
+  const filterOptions = { subscriberPrefixes: config.capture.subscriberPrefixes, extra: config.capture.filter, dataPackets: captureWantsData(config) };
   try {
     openLive(captureFilter(filterOptions));
   } catch (error) {
@@ -142,6 +145,8 @@ async function main(): Promise<void> {
   await pipeline.loadView();
   // Live capture opens before 'ready': an interface that cannot be captured fails the start.
   if (source.kind === 'live') startLive();
+  // activation.source flows: activation data from IPFIX / NetFlow v9 records (src/flows).
+  if (source.kind === 'live' && config.activation.flows && config.activation.source === 'flows') flows = await startFlowSource(config.activation.flows, pipeline);
   post({ type: 'ready', bindings: pipeline.view.size });
   const tick = setInterval(() => {
     // Live timers run on the wall clock; flush whatever the capture callbacks decided.
@@ -160,6 +165,7 @@ async function main(): Promise<void> {
   }
   await stopRequested;
   live?.close();
+  await flows?.close();
   clearInterval(tick);
   clearInterval(counterTick);
   await pipeline.flush();
