@@ -77,6 +77,8 @@ describe.each(FIXTURES)('flow activation from %s', (name) => {
     expect(events).toEqual([]);
   });
 
+  it('the tolerance is the 2 s docs/config.md states', () => expect(FLOW_CLOCK_TOLERANCE_MS).toBe(2000));
+
   it('within the clock tolerance it does, dated at the ACK (never before the binding)', () => {
     const boundAt = echo.end! + FLOW_CLOCK_TOLERANCE_MS - 1;
     const { activation, binding } = setup({ boundAt });

@@ -43,6 +43,14 @@ describe('flow collector', () => {
     expect(records.filter((r) => r.srcMac !== null)).toHaveLength(10);
   });
 
+  it('takes NetFlow v9 and IPFIX on the same port', async () => {
+    const { c, records } = await collector();
+    const s = sender();
+    for (const g of [...datagrams('softflowd-v9'), ...datagrams('softflowd-ipfix')]) await send(s, g.payload, c.address().port);
+    await waitFor('20 records', () => records.length === 20, 10_000);
+    expect(Object.values(c.stats().errors).every((n) => n === 0)).toBe(true);
+  });
+
   it('with activation.flows.exporters set, refuses (and counts) datagrams from other addresses', async () => {
     const { c, records } = await collector(['192.0.2.250']);
     const s = sender();
