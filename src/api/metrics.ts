@@ -4,6 +4,7 @@
  * decoder's counters from the store, and Redis health. Gauges are read at scrape time.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { FlowStats } from '../flows/flow-source.js';
 import type { LeaseStore } from '../leases/store.js';
 import type { CaptureHandleStats } from '../run/live-handles.js';
 
@@ -11,7 +12,7 @@ export interface MetricsSources {
   store: LeaseStore;
   ping: () => Promise<boolean>;
   sinkCounters?: () => Promise<Array<{ name: string; waiting: number; delayed: number; failed: number }>>;
-  capture?: () => { frames: number; captureDrops: number; handles?: CaptureHandleStats | undefined } | undefined;
+  capture?: () => { frames: number; captureDrops: number; handles?: CaptureHandleStats | undefined; flows?: FlowStats | undefined } | undefined;
   /** Every sink this process delivers to, with since when it is failing (ms) or null (src/delivery/sink-health.ts). */
   sinkHealth?: () => Array<{ name: string; failingSince: number | null }>;
 }
@@ -101,6 +102,36 @@ export class GatewayMetrics {
       collect() {
         this.reset();
         for (const h of handles()) this.set({ handle: h.handle }, h.drops);
+      },
+    });
+    this.flowMetrics(sources);
+  }
+
+  /** Flow-record activation (activation.source flows): the capture process's cumulative counts, read at scrape time. */
+  private flowMetrics(sources: MetricsSources): void {
+    const flows = () => sources.capture?.()?.flows;
+    const counter = (name: string, help: string, label: string, values: (f: FlowStats) => Record<string, number>) =>
+      new Counter({
+        name,
+        help,
+        labelNames: [label],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          const f = flows();
+          if (f) for (const [key, n] of Object.entries(values(f))) this.inc({ [label]: key }, n);
+        },
+      });
+    counter('dxgw_flow_datagrams_total', 'Flow export datagrams received (IPFIX / NetFlow v9), by what they were', 'kind', (f) => ({ received: f.datagrams, 'options-records': f.optionsRecords }));
+    counter('dxgw_flow_records_total', 'Flow data records, by what activation made of them (docs/config.md "Activation from flow records")', 'result', (f) => f.results);
+    counter('dxgw_flow_errors_total', 'Malformed or refused flow datagrams, sets, templates and records, by reason (unknown-template: data sets whose template is not known)', 'reason', (f) => f.errors);
+    counter('dxgw_flow_templates_removed_total', 'Templates forgotten, by cause (expired: not refreshed in activation.flows.templateTimeoutSeconds; withdrawn by the exporter)', 'cause', (f) => ({ expired: f.templatesExpired, withdrawn: f.templatesWithdrawn }));
+    new Gauge({
+      name: 'dxgw_flow_templates',
+      help: 'Templates held by the flow collector',
+      registers: [this.registry],
+      collect() {
+        this.set(flows()?.templates ?? 0);
       },
     });
   }

@@ -43,11 +43,32 @@ const capture = z.strictObject({
   subscriberPrefixes: z.array(ipv4Prefix).default([]),
 });
 
-const activation = z.strictObject({
-  mode: z.enum(['first-packet', 'ack']).default('first-packet'),
-  /** Also require the data packet's source MAC to be the binding's chaddr. */
-  matchMac: z.boolean().default(false),
+/** The IPFIX / NetFlow v9 collector of `activation.source: flows` (src/flows). */
+const flows = z.strictObject({
+  /** UDP host:port the exporters send to. */
+  listen,
+  /** Exporter addresses accepted; empty: any. */
+  exporters: z.array(ipv4).default([]),
+  /** A template not refreshed this long is forgotten (RFC 7011 §8.4). */
+  templateTimeoutSeconds: z.number().int().min(10).max(86_400).default(1800),
+  /** Templates held at most, over all exporters. */
+  maxTemplates: z.number().int().min(16).max(1_000_000).default(4096),
 });
+
+const activation = z
+  .strictObject({
+    mode: z.enum(['first-packet', 'ack']).default('first-packet'),
+    /** Also require the data packet's source MAC to be the binding's chaddr. */
+    matchMac: z.boolean().default(false),
+    /** Where first-packet activation looks for the subscriber's data: captured packets or flow records. */
+    source: z.enum(['capture', 'flows']).default('capture'),
+    flows: flows.optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.source !== 'flows') return;
+    if (a.flows === undefined) ctx.addIssue({ code: 'custom', path: ['flows'], message: 'is required with activation.source: flows (at least flows.listen)' });
+    if (a.mode === 'ack') ctx.addIssue({ code: 'custom', path: ['source'], message: 'flows activates on data, but activation.mode is ack (activation at the ACK): use mode first-packet' });
+  });
 
 const trust = z.strictObject({
   giaddrs: z.array(ipv4).default([]),

@@ -44,6 +44,8 @@ export const ErrorCodes = {
   DXGW_INTERNAL_ERROR: 'An unexpected error stopped the command (a bug of dxgw: please report it)',
   // RFC 5176 dynamic authorization (DAE)
   DXGW_DAE_BIND_FAILED: 'The DAE UDP socket cannot bind dae.listen (address not local, no permission)',
+  // flow-record activation
+  DXGW_FLOWS_BIND_FAILED: 'The flow collector cannot bind activation.flows.listen (address not local, no permission)',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -42,7 +42,7 @@ export interface DataSource {
 }
 
 /** RFC 792 error messages: 3 unreachable, 4 source quench, 5 redirect, 11 time exceeded, 12 parameter problem. */
-const ICMP_ERRORS = new Set([3, 4, 5, 11, 12]);
+export const ICMP_ERRORS: ReadonlySet<number> = new Set([3, 4, 5, 11, 12]);
 
 const REQUEST_CACHE_LIMIT = 65_536;
 const REQUEST_CACHE_MS = 60_000;

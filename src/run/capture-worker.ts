@@ -13,6 +13,7 @@ import { ReorderBuffer } from '../capture/reorder-buffer.js';
 import type { DxgwConfig } from '../config/schema.js';
 import { FrameDecoder } from '../dhcp/frame-decoder.js';
 import { DxgwError } from '../errors/codes.js';
+import { startFlowSource, type FlowSource } from '../flows/flow-source.js';
 import { Observer } from '../leases/observer.js';
 import { RedisLeaseStore } from '../leases/redis/redis-store.js';
 import { LeasePipeline } from '../subscribers/lease-pipeline.js';
@@ -53,6 +54,7 @@ process.on('message', (m: { type: string }) => {
   requestStop();
 });
 let live: LiveHandles | undefined;
+let flows: FlowSource | undefined;
 let lastCounters: Record<string, number> = {};
 
 /** Counters since the last flush, added to the store's statistics. */
@@ -68,7 +70,7 @@ async function flushCounters(): Promise<void> {
 function stats() {
   const handles = live?.stats();
   const drops = handles ? Object.values(handles).reduce((n, h) => n + h.dropped + h.interfaceDropped, 0) : 0;
-  post({ type: 'stats', frames: decoder.frames + (handles?.data?.frames ?? 0), dhcp: decoder.dhcpMessages, errors: decoder.errors.total, events: pipeline.stats.events, transitions: pipeline.stats.transitions, captureDrops: drops, ...(handles ? { handles } : {}) });
+  post({ type: 'stats', frames: decoder.frames + (handles?.data?.frames ?? 0), dhcp: decoder.dhcpMessages, errors: decoder.errors.total, events: pipeline.stats.events, transitions: pipeline.stats.transitions, captureDrops: drops, ...(handles ? { handles } : {}), flows: flows?.stats() });
 }
 
 async function replayFile(path: string, speed: number | 'max'): Promise<void> {
@@ -123,6 +125,8 @@ async function main(): Promise<void> {
       setTimeout(() => process.exit(1), 50);
     });
   }
+  // activation.source flows: activation data from IPFIX / NetFlow v9 records (src/flows).
+  if (source.kind === 'live' && config.activation.flows && config.activation.source === 'flows') flows = await startFlowSource(config.activation.flows, pipeline);
   post({ type: 'ready', bindings: pipeline.view.size });
   const tick = setInterval(() => {
     // Live timers run on the wall clock; flush whatever the capture callbacks decided.
@@ -141,6 +145,7 @@ async function main(): Promise<void> {
   }
   await stopRequested;
   live?.close();
+  await flows?.close();
   clearInterval(tick);
   clearInterval(counterTick);
   await pipeline.flush();

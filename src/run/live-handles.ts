@@ -14,6 +14,7 @@ import { ActivationFilter } from './activation-filter.js';
 import { captureFilter } from './bpf-filter.js';
 import type { HandleStats } from './data-capture-messages.js';
 import { DataHandle } from './data-handle.js';
+import { captureWantsData } from '../flows/activation-source.js';
 
 export interface DataHandleReport extends HandleStats {
   /** What the data filter holds: the pending set, the prefixes (set too large), or nothing. */
@@ -58,8 +59,8 @@ export function openLiveHandles(config: DxgwConfig, pipeline: LeasePipeline, dec
     dhcp = openDhcp(false);
   }
   const dhcpStats = (): HandleStats => ({ frames: dhcpFrames, ...dhcp.stats() });
-  // ack mode: activation needs no data packet, so no data handle at all.
-  if (config.activation.mode !== 'first-packet') return { stats: () => ({ dhcp: dhcpStats() }), close: () => dhcp.close() };
+  // ack mode (or flow records): activation needs no data packet, so no data handle at all.
+  if (!captureWantsData(config)) return { stats: () => ({ dhcp: dhcpStats() }), close: () => dhcp.close() };
 
   const data = new DataHandle(
     { interface: c.interface!, snapLength: c.snapLength, bufferSize: c.dataBufferSize, promiscuous: c.promiscuous },

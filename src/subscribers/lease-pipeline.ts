@@ -12,9 +12,10 @@ import type { Binding } from '../leases/binding.js';
 import { decide, type EngineConfig } from '../leases/engine.js';
 import type { EngineCounter, Transition } from '../leases/engine-types.js';
 import { MemoryLeaseStore } from '../leases/memory-store.js';
-import type { Observation } from '../leases/observation.js';
+import type { DataObservation, Observation } from '../leases/observation.js';
 import type { DataSource, Observer } from '../leases/observer.js';
 import type { CommitResult, LeaseStore } from '../leases/store.js';
+import { ipToString } from '../packet/addresses.js';
 
 export interface LeasePipelineOptions {
   engine: EngineConfig;
@@ -74,13 +75,26 @@ export class LeasePipeline {
   }
 
   /**
-   * One data packet reduced to its source (the capture's data handle; flow records): the
-   * data-observation entry point. Returns true when a commit batch is full.
+   * One data packet reduced to its source by the capture's data handle: the data-observation
+   * entry point for captured data. Returns true when a commit batch is full.
    */
   handleSource(source: DataSource): boolean {
     if (!this.view.isAwaitingActivation(this.options.observer.vr, source.ip)) return false;
     const obs = this.options.observer.observeSource(source);
     return obs !== null && this.apply(obs);
+  }
+
+  /**
+   * Data seen by a source other than the capture (flow records, src/flows): the same hot-path
+   * check as a captured packet; `observe` is asked only for a binding awaiting activation and
+   * returns the data observation, or null to ignore it. Returns true when `flush()` is due.
+   */
+  handleData(srcIp: number, observe: (binding: Binding) => DataObservation | null): boolean {
+    const vr = this.options.observer.vr;
+    if (!this.view.isAwaitingActivation(vr, srcIp)) return false;
+    const binding = this.view.getSync(vr, ipToString(srcIp));
+    const obs = binding ? observe(binding) : null;
+    return obs === null ? false : this.apply(obs);
   }
 
   /** Applies one observation (ops actions and timers come in here too). */

@@ -8,7 +8,7 @@ describe('config defaults', () => {
       site: 'default',
       redis: { dataDir: './.dxgw/redis' },
       capture: { snapLength: 1600, bufferSize: 32 * 1024 * 1024, dataBufferSize: 8 * 1024 * 1024, promiscuous: true, dropsClearedAfterMs: 60_000, virtualRouter: 'default', subscriberPrefixes: [] },
-      activation: { mode: 'first-packet', matchMac: false },
+      activation: { mode: 'first-packet', matchMac: false, source: 'capture' },
       trust: { giaddrs: [], servers: [] },
       interfaces: { nameTemplate: 'ip{ipDashed}', defaultProfile: null, profileOption: null },
       routeMap: [],
@@ -19,6 +19,15 @@ describe('config defaults', () => {
       api: { listen: '127.0.0.1:8080' },
       dae: { enabled: false, listen: '127.0.0.1:3799', clients: [] },
       log: { level: 'info' },
+    });
+  });
+
+  it('fills the flow collector defaults under activation.source flows', () => {
+    expect(parseConfig({ activation: { source: 'flows', flows: { listen: '0.0.0.0:4739' } } }).activation).toEqual({
+      mode: 'first-packet',
+      matchMac: false,
+      source: 'flows',
+      flows: { listen: '0.0.0.0:4739', exporters: [], templateTimeoutSeconds: 1800, maxTemplates: 4096 },
     });
   });
 
