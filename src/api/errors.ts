@@ -36,7 +36,7 @@ export function errorHandler(error: FastifyError | DxgwError | Error, request: F
   if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
   void reply.status(statusCode).send({
     statusCode,
-    code: fastifyError.code ?? 'DXGW_INTERNAL',
+    code: fastifyError.code ?? 'DXGW_INTERNAL_ERROR',
     error: error.name,
     message: statusCode >= 500 ? 'internal error (see the gateway log)' : error.message,
   } satisfies ApiErrorBody);

@@ -7,6 +7,7 @@
  * Any other exception counts as retryable.
  */
 import type { EventType, SubscriberEvent } from '../events/event.js';
+import type { DeliveryErrorCode } from '../errors/codes.js';
 
 export type SinkType = 'http' | 'radius' | 'snmp';
 
@@ -42,7 +43,7 @@ export interface Sink {
 export class PermanentDeliveryError extends Error {
   constructor(
     message: string,
-    readonly code: string,
+    readonly code: DeliveryErrorCode,
   ) {
     super(message);
     this.name = 'PermanentDeliveryError';
@@ -53,7 +54,7 @@ export class PermanentDeliveryError extends Error {
 export class RetryableDeliveryError extends Error {
   constructor(
     message: string,
-    readonly code: string,
+    readonly code: DeliveryErrorCode,
     /** The peer asked for at least this delay (Retry-After). */
     readonly retryAfterMs?: number,
   ) {

@@ -30,6 +30,14 @@ export const ErrorCodes = {
   DXGW_RADIUS_ERROR: 'Sending the accounting request failed (socket error; retried later)',
   DXGW_RADIUS_CONFIG: 'The RADIUS sink configuration cannot work (no servers, empty secret …): permanent',
   DXGW_RADIUS_ENCODE: 'An accounting attribute cannot be encoded: permanent',
+  // HTTP sink (besides these: DXGW_HTTP_<status>, the receiver's HTTP status, see HttpStatusCode)
+  DXGW_HTTP_CONFIG: 'The HTTP sink configuration cannot work (its caFile cannot be read): permanent',
+  DXGW_HTTP_TIMEOUT: 'The receiver did not answer within sinks[].timeoutMs (retried later)',
+  DXGW_HTTP_UNREACHABLE: 'The receiver cannot be reached (connection refused or reset, DNS; retried later)',
+  // SNMP notification sink
+  DXGW_SNMP_ABORTED: 'The notification was abandoned (shutdown or attempt timeout; retried later)',
+  DXGW_SNMP_REFUSED: 'Every SNMPv3 receiver refused the notification with a report (unknown user, wrong keys): permanent',
+  DXGW_SNMP_NOT_ACKNOWLEDGED: 'An inform was not acknowledged, or a trap could not be sent (retried later)',
   // notifications
   DXGW_NOTIFICATION_NOT_FOUND: 'No notification (or sink) with that id',
   DXGW_NOTIFICATION_NOT_FAILED: 'Only failed notifications can be retried',
@@ -39,6 +47,7 @@ export const ErrorCodes = {
   // REST API
   DXGW_API_BAD_REQUEST: 'A request parameter is missing or malformed',
   DXGW_API_UNAUTHORIZED: 'The request carries no valid bearer token',
+  DXGW_API_NOT_FOUND: 'No route answers that method and path',
   // command line
   DXGW_CLI_BAD_ARGUMENT: 'A command-line argument is invalid',
   DXGW_INTERNAL_ERROR: 'An unexpected error stopped the command (a bug of dxgw: please report it)',
@@ -49,6 +58,12 @@ export const ErrorCodes = {
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
+
+/** The HTTP sink's code for a receiver's answer: `DXGW_HTTP_` and the status (DXGW_HTTP_503). */
+export type HttpStatusCode = `DXGW_HTTP_${number}`;
+
+/** What a failed delivery attempt is reported with (job failedReason, lastError, SNMP). */
+export type DeliveryErrorCode = ErrorCode | HttpStatusCode;
 
 /** An error carrying a stable code and, where it applies, where the fault lies. */
 export class DxgwError extends Error {

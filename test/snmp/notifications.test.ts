@@ -115,7 +115,7 @@ describe.runIf(requireTool('snmptrapd'))('SNMP notification sink → snmptrapd',
     const { added } = events('192.0.2.203');
     const error = await lost.deliver(added, attempt()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryableDeliveryError);
-    expect((error as RetryableDeliveryError).code).toBe('SNMP_NOT_ACKNOWLEDGED');
+    expect((error as RetryableDeliveryError).code).toBe('DXGW_SNMP_NOT_ACKNOWLEDGED');
     await lost.stop();
 
     const fire = new SnmpNotificationSink(sinkConfig([{ host: '127.0.0.1', port: silent, version: '2c', community: 'x', inform: false }]), { users, site: 'default' });

@@ -96,7 +96,7 @@ export class SnmpNotificationSink implements Sink, SinkHealthListener, CaptureHe
         if (taken.has(i)) return;
         // In order per target: the NMS sees the deletion before the duplicate-client notice.
         for (const n of notifications) {
-          if (attempt.signal.aborted) throw new RetryableDeliveryError('delivery aborted', 'SNMP_ABORTED');
+          if (attempt.signal.aborted) throw new RetryableDeliveryError('delivery aborted', 'DXGW_SNMP_ABORTED');
           await target.send(n);
         }
         taken.add(i);
@@ -109,8 +109,8 @@ export class SnmpNotificationSink implements Sink, SinkHealthListener, CaptureHe
     }
     this.remember(event.id, taken);
     const detail = failures.map((f) => `${f.target.label}: ${(f.error as Error)?.message ?? String(f.error)}`).join('; ');
-    if (failures.every((f) => f.error instanceof SnmpTargetRefused)) throw new PermanentDeliveryError(`SNMP receiver refused the notification (${detail})`, 'SNMP_REFUSED');
-    throw new RetryableDeliveryError(`SNMP notification not delivered (${detail})`, 'SNMP_NOT_ACKNOWLEDGED');
+    if (failures.every((f) => f.error instanceof SnmpTargetRefused)) throw new PermanentDeliveryError(`SNMP receiver refused the notification (${detail})`, 'DXGW_SNMP_REFUSED');
+    throw new RetryableDeliveryError(`SNMP notification not delivered (${detail})`, 'DXGW_SNMP_NOT_ACKNOWLEDGED');
   }
 
   /** dxgwDeliveryFailed to every target (a sink, maybe this one, started failing): never throws. */
