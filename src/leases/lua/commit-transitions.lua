@@ -10,7 +10,8 @@
   KEYS[2] client-id index {dxgw:<site>}:idx:cid   <vr>|<clientId> -> <vr>|<ip>
   KEYS[3] interface index {dxgw:<site>}:idx:if    <name>          -> <vr>|<ip>
   KEYS[4] expiry zset     {dxgw:<site>}:expiry    <vr>|<ip> scored by expiresAt (ms)
-  KEYS[5] seq hash        {dxgw:<site>}:seq       <vr>|<ip> -> last seq
+  KEYS[5] seq hash        {dxgw:<site>}:seq       <vr>|<ip> -> last seq, for addresses without a
+                          binding (a binding keeps its lane's last seq in its own field Q)
   KEYS[6] outbox stream   {dxgw:<site>}:outbox
   KEYS[7] stats hash      {dxgw:<site>}:stats   counters, and bindings:<state code> by state
   KEYS[8] event id index  {dxgw:<site>}:outbox:ids  <eventId> -> stream id of its entry
@@ -56,12 +57,10 @@ local function unindex(indexKey, field, keep, lane)
   end
 end
 
--- Appends a transition's events ({sessionId, body, …}): one HINCRBY for all their seqs.
-local function appendEvents(lane, events)
-  local out = {1}
-  local n = #events / 2
-  if n == 0 then return out end
-  local seq = redis.call('HINCRBY', seqKey, lane, n) - n
+-- Appends a transition's events ({sessionId, body, …}) after the lane's last seq `base`.
+-- Returns the reply {1, seq, …} and the lane's new last seq.
+local function appendEvents(lane, events, base)
+  local out, seq = {1}, base
   for e = 1, #events, 2 do
     seq = seq + 1
     local id = events[e] .. '-' .. seq
@@ -71,12 +70,21 @@ local function appendEvents(lane, events)
     out[#out + 1] = seq
   end
   if #idPairs >= 1000 then flushIds() end
-  return out
+  return out, seq
+end
+
+-- The lane's last seq: in the binding hash (field Q) while it lives, else in the seq hash,
+-- which keeps it for addresses without a binding (and for bindings written before Q).
+-- The second result tells that it came from the seq hash.
+local function lastSeq(lane, q)
+  if q then return tonumber(q) or 0, false end
+  local kept = redis.call('HGET', seqKey, lane)
+  return tonumber(kept) or 0, kept ~= false
 end
 
 local function put(lease, t)
   local lane, vr, macField, fields = t[2], t[4], t[5], t[9]
-  local cur = redis.call('HMGET', lease, 'r', 'm', 'c', 'i', 't')
+  local cur = redis.call('HMGET', lease, 'r', 'm', 'c', 'i', 't', 'Q')
   local rev = tonumber(cur[1]) or 0
   if rev ~= tonumber(t[3]) then return {-1, rev} end
 
@@ -97,8 +105,12 @@ local function put(lease, t)
   if newCid then redis.call('HSET', cidIdx, newCid, lane) end
   if newIf then redis.call('HSET', ifIdx, newIf, lane) end
 
+  local base, kept = lastSeq(lane, cur[6])
+  local reply, seq = appendEvents(lane, t[10], base)
   redis.call('DEL', lease)
   redis.call('HSET', lease, unpack(fields))
+  if seq > 0 then redis.call('HSET', lease, 'Q', seq) end
+  if kept then redis.call('HDEL', seqKey, lane) end
   local newState = false
   for j = 1, #fields, 2 do
     if fields[j] == 't' then newState = fields[j + 1] end
@@ -106,21 +118,25 @@ local function put(lease, t)
   countState(cur[5] or false, newState)
 
   if t[8] == '' then redis.call('ZREM', expiry, lane) else redis.call('ZADD', expiry, t[8], lane) end
-  return appendEvents(lane, t[10])
+  return reply
 end
 
 local function delete(lease, t)
   local lane, vr = t[2], t[4]
-  local cur = redis.call('HMGET', lease, 'r', 'm', 'c', 'i', 't')
+  local cur = redis.call('HMGET', lease, 'r', 'm', 'c', 'i', 't', 'Q')
   local rev = tonumber(cur[1]) or 0
   if rev ~= tonumber(t[3]) then return {-1, rev} end
   if cur[2] then unindex(macIdx, vr .. '|' .. cur[2], false, lane) end
   if cur[3] then unindex(cidIdx, vr .. '|' .. cur[3], false, lane) end
   if cur[4] then unindex(ifIdx, cur[4], false, lane) end
   countState(cur[5] or false, false)
+  local base = lastSeq(lane, cur[6])
+  local reply, seq = appendEvents(lane, t[5], base)
+  -- The binding goes: its lane's seq stays in the seq hash for the next binding there.
+  if cur[6] or seq > base then redis.call('HSET', seqKey, lane, seq) end
   redis.call('DEL', lease)
   redis.call('ZREM', expiry, lane)
-  return appendEvents(lane, t[5])
+  return reply
 end
 
 local batch = cmsgpack.unpack(ARGV[1])
