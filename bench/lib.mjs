@@ -89,7 +89,7 @@ export async function syntheticLoad(redis, { clients, site = 'bench', config: ex
   const outcomes = [];
   parseCaptureBuffer(syntheticCapture({ clients, leaseSeconds: 3600 }), (frame) => outcomes.push(decoder.decode(frame)));
   const config = parseConfig({ site, ...extra });
-  const store = new RedisLeaseStore(redis, site, process.env.TPC ? { transitionsPerCall: Number(process.env.TPC) } : {});
+  const store = new RedisLeaseStore(redis, site);
   const pipeline = new LeasePipeline({ engine: engineConfigFrom(config), observer: new Observer(observerConfigFrom(config)), store, batchSize: 512 });
   /** Runs every outcome through the pipeline; returns the seconds it took. */
   async function run() {

@@ -1,8 +1,8 @@
 /**
- * LeaseStore on Redis (DESIGN §1; keyspace in docs/redis-keyspace.md). Each transition is
- * one Lua script (put-binding / delete-binding) that checks the binding's rev and writes the
- * lease hash, its indexes, its timer, its outbox events and counters together; a commit
- * sends all its transitions' scripts in one pipelined round trip. Same semantics as
+ * LeaseStore on Redis (DESIGN §1; keyspace in docs/redis-keyspace.md). The commit-transitions
+ * script applies several transitions per call, in order, each checking the binding's rev and
+ * writing the lease hash, its indexes, its timer, its outbox events and counters together; a
+ * commit sends its calls in one pipelined round trip. Same semantics as
  * MemoryLeaseStore, proven by test/conformance/lease-store.ts.
  *
  * Ownership: a store built with `new RedisLeaseStore(client, site)` borrows the client and

@@ -90,6 +90,42 @@ describe.runIf(requireTool('redis-server'))('RedisLeaseStore', () => {
     });
   });
 
+  describe('bindings written by the previous version', () => {
+    it('are read, renewed and deleted: times in long form, seq in the seq hash', async () => {
+      const store = new RedisLeaseStore(client, newSite());
+      const b = makeActiveBinding({ interfaceVr: 'default' });
+      const lane = `${b.vr}|${b.ip}`;
+      const k = store.keys;
+      // As the previous version wrote it (docs/redis-keyspace.md before Q and the short forms).
+      const old: Record<string, string> = {
+        r: String(b.rev), s: b.sessionId, m: b.mac, g: b.giaddr, t: 'a', L: String(b.leaseSeconds), T: String(b.leaseStart),
+        e: String(b.expiresAt), B: String(b.boundAt), A: String(b.activatedAt), i: b.interfaceName!, v: 'default', x: String(b.lastXid),
+      };
+      if (b.clientId !== null) old.c = b.clientId;
+      if (b.serverId !== null) old.S = b.serverId;
+      await client.hset(k.lease(b.vr, b.ip), old);
+      await client.hset(k.macIndex, `${b.vr}|${b.mac}`, lane);
+      if (b.clientId !== null) await client.hset(k.clientIdIndex, `${b.vr}|${b.clientId}`, lane);
+      await client.hset(k.interfaceIndex, b.interfaceName!, lane);
+      await client.zadd(k.expiry, b.expiresAt!, lane);
+      await client.hset(k.seq, lane, '2');
+
+      expect(await store.get(b.vr, b.ip)).toMatchObject({ ...b, circuitId: null, remoteId: null, vlans: [], profile: null, loginName: null, attributes: {}, clientOptions: {}, serverOptions: {} });
+      const stored = (await store.get(b.vr, b.ip))!;
+      const renewed = { ...stored, rev: stored.rev + 1, expiresAt: stored.expiresAt! + 1000 };
+      const [r] = await store.commit([put(renewed, stored.rev, activationEvents(renewed, T0 + 2))], []);
+      expect(r).toMatchObject({ ok: true, events: [{ seq: 3 }, { seq: 4 }] });
+      expect(await client.hget(k.lease(b.vr, b.ip), 'Q')).toBe('4');
+      expect(await client.hexists(k.seq, lane)).toBe(0);
+      expect(await store.get(b.vr, b.ip)).toEqual(renewed);
+      const [d] = await store.commit([del(renewed, renewed.rev)], []);
+      expect(d).toMatchObject({ ok: true, events: [{ seq: 5 }, { seq: 6 }] });
+      // The binding is gone: its lane's seq goes back to the seq hash.
+      expect(await client.hget(k.seq, lane)).toBe('6');
+      expect(await store.findByInterface(b.interfaceName!)).toBeUndefined();
+    });
+  });
+
   describe('hostile data', () => {
     it('a garbled or wrongly typed lease entry does not crash get/list: it is skipped and counted', async () => {
       const seen: string[] = [];
