@@ -33,4 +33,11 @@ describe.runIf(requireTool('redis-server'))('with a real redis-server', () => {
     await store.countStatesOnce();
     return { store, cleanup: async () => {} };
   });
+
+  // A commit split over several script calls (counters ride with the last one).
+  leaseStoreConformance('RedisLeaseStore, one transition per script call', async () => {
+    const store = new RedisLeaseStore(client, newSite(), { transitionsPerCall: 1 });
+    await store.countStatesOnce();
+    return { store, cleanup: async () => {} };
+  });
 });

@@ -171,7 +171,7 @@ describe('deploy/docker/Dockerfile', () => {
   it('Dockerfile.dockerignore keeps secrets, host builds and git out of the context', () => {
     expect(ignore.patterns[0]).toBe('*');
     for (const path of ['deploy/docker/dxgw.env', 'node_modules/x', 'dist/cli/main.js', '.git/config', '.dxgw/x', 'test/fixtures/many-clients.pcap']) expect(ignore.ignored(path), path).toBe(true);
-    for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'bin/dxgw.js', 'src/cli/main.ts', 'src/leases/lua/put-binding-9.lua']) expect(ignore.ignored(path), path).toBe(false);
+    for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'bin/dxgw.js', 'src/cli/main.ts', 'src/leases/lua/commit-transitions.lua']) expect(ignore.ignored(path), path).toBe(false);
   });
 
   it('HEALTHCHECK fetches /healthz with node: exit 0 when it answers 200, 1 on 503 or no answer', async () => {

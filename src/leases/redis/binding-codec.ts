@@ -44,6 +44,17 @@ export const F = {
   rev: 'r',
 } as const satisfies Record<Exclude<keyof Binding, 'vr' | 'ip'>, string>;
 
+/**
+ * Shorter forms of fields that usually follow from others (written since the store kept
+ * seqs in the hash; the long forms above are still read, and written when the short one
+ * would not give back the exact number):
+ * - `e` empty: expiresAt = leaseStart + leaseSeconds × 1000;
+ * - `b`: boundAt as leaseStart − b (`B` absent);
+ * - `k`: activatedAt as leaseStart + k (`A` absent);
+ * - `w` (empty): interfaceVr = vr (`v` absent).
+ */
+export const SHORT = { boundAt: 'b', activatedAt: 'k', interfaceVrIsVr: 'w' } as const;
+
 const NEVER_CHUNKED = new Set<string>([F.rev, F.mac, F.clientId, F.interfaceName]);
 
 export const STATE_CODE: Record<BindingState, string> = { bound: 'b', active: 'a', denied: 'd' };
@@ -137,12 +148,17 @@ export function encodeBinding(b: Binding): string[] {
   put(F.state, STATE_CODE[b.state] ?? b.state);
   put(F.leaseSeconds, b.leaseSeconds);
   put(F.leaseStart, b.leaseStart);
-  put(F.expiresAt, b.expiresAt);
-  put(F.boundAt, b.boundAt);
-  put(F.activatedAt, b.activatedAt);
+  put(F.expiresAt, b.expiresAt !== null && b.leaseStart + b.leaseSeconds * 1000 === b.expiresAt ? '' : b.expiresAt);
+  const sinceBound = b.leaseStart - b.boundAt;
+  if (b.leaseStart - sinceBound === b.boundAt) put(SHORT.boundAt, sinceBound);
+  else put(F.boundAt, b.boundAt);
+  const toActive = b.activatedAt === null ? null : b.activatedAt - b.leaseStart;
+  if (toActive !== null && b.leaseStart + toActive === b.activatedAt) put(SHORT.activatedAt, toActive);
+  else put(F.activatedAt, b.activatedAt);
   put(F.interfaceName, b.interfaceName);
   put(F.profile, b.profile);
-  put(F.interfaceVr, b.interfaceVr);
+  if (b.interfaceVr === b.vr) put(SHORT.interfaceVrIsVr, '');
+  else put(F.interfaceVr, b.interfaceVr);
   put(F.loginName, b.loginName);
   if (Object.keys(b.attributes).length > 0) put(F.attributes, asciiJson(b.attributes));
   if (Object.keys(b.clientOptions).length > 0) put(F.clientOptions, encodeOptions(b.clientOptions));
@@ -191,6 +207,11 @@ export function decodeBinding(vr: string, ip: string, h: Record<string, string>)
     if (!Number.isInteger(rev)) throw new Corrupt('rev is not an integer');
     const state = STATE_OF[required(F.state)];
     if (state === undefined) throw new Corrupt('unknown state');
+    const leaseSeconds = requiredNum(F.leaseSeconds);
+    const leaseStart = requiredNum(F.leaseStart);
+    const e = text(F.expiresAt);
+    const sinceBound = text(F.boundAt) === null ? num(SHORT.boundAt, text(SHORT.boundAt)) : null;
+    const toActive = text(F.activatedAt) === null ? num(SHORT.activatedAt, text(SHORT.activatedAt)) : null;
     const vlansText = text(F.vlans);
     const vlans = vlansText === null ? [] : vlansText.split(',').map((v) => num(F.vlans, v)!);
     return {
@@ -207,14 +228,14 @@ export function decodeBinding(vr: string, ip: string, h: Record<string, string>)
         remoteId: text(F.remoteId),
         vlans,
         state,
-        leaseSeconds: requiredNum(F.leaseSeconds),
-        leaseStart: requiredNum(F.leaseStart),
-        expiresAt: num(F.expiresAt, text(F.expiresAt)),
-        boundAt: requiredNum(F.boundAt),
-        activatedAt: num(F.activatedAt, text(F.activatedAt)),
+        leaseSeconds,
+        leaseStart,
+        expiresAt: e === '' ? leaseStart + leaseSeconds * 1000 : num(F.expiresAt, e),
+        boundAt: sinceBound === null ? requiredNum(F.boundAt) : leaseStart - sinceBound,
+        activatedAt: toActive === null ? num(F.activatedAt, text(F.activatedAt)) : leaseStart + toActive,
         interfaceName: text(F.interfaceName),
         profile: text(F.profile),
-        interfaceVr: text(F.interfaceVr),
+        interfaceVr: text(F.interfaceVr) ?? (h[SHORT.interfaceVrIsVr] === undefined ? null : vr),
         loginName: text(F.loginName),
         attributes: record(F.attributes, decodeStringRecord),
         clientOptions: record(F.clientOptions, decodeOptions),

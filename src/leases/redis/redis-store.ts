@@ -1,8 +1,8 @@
 /**
- * LeaseStore on Redis (DESIGN §1; keyspace in docs/redis-keyspace.md). Each transition is
- * one Lua script (put-binding / delete-binding) that checks the binding's rev and writes the
- * lease hash, its indexes, its timer, its outbox events and counters together; a commit
- * sends all its transitions' scripts in one pipelined round trip. Same semantics as
+ * LeaseStore on Redis (DESIGN §1; keyspace in docs/redis-keyspace.md). The commit-transitions
+ * script applies several transitions per call, in order, each checking the binding's rev and
+ * writing the lease hash, its indexes, its timer, its outbox events and counters together; a
+ * commit sends its calls in one pipelined round trip. Same semantics as
  * MemoryLeaseStore, proven by test/conformance/lease-store.ts.
  *
  * Ownership: a store built with `new RedisLeaseStore(client, site)` borrows the client and
@@ -15,12 +15,13 @@ import type { EventDraft, SubscriberEvent } from '../../events/event.js';
 import { stampEvent } from '../../events/stamp.js';
 import { DxgwError } from '../../errors/codes.js';
 import type { Binding, BindingState } from '../binding.js';
-import type { DeleteTransition, EngineCounter, PutTransition, Transition } from '../engine-types.js';
+import type { EngineCounter, Transition } from '../engine-types.js';
 import { compareBindings, matchesFilter } from '../filter.js';
 import type { BindingFilter, CommitResult, LeaseStore, OutboxEntry } from '../store.js';
 import { decodeBinding, encodeBinding, STATE_CODE } from './binding-codec.js';
 import { globEscape, laneOf, parseLane, parseLeaseKey, siteKeys, validateVr, type SiteKeys } from './keys.js';
-import { parseClaimReply, parseTransitionReply, parseTrimReply, storeUnavailable, type OutboxTrimResult, type TransitionReply } from './script-results.js';
+import { parseClaimReply, parseCommitReply, parseTrimReply, storeUnavailable, type OutboxTrimResult, type TransitionReply } from './script-results.js';
+import { MsgpackWriter } from './msgpack-writer.js';
 import { defineLeaseScripts, SCRIPTS, type LeaseScriptCommands, type ScriptArg } from './scripts.js';
 
 /** How much of the outbox is kept for resync (config `outbox`, docs/config.md). */
@@ -36,6 +37,8 @@ export interface RedisLeaseStoreOptions {
   scanCount?: number;
   /** `history()` reads at most this many outbox entries, newest first (default 200 000). */
   historyScanLimit?: number;
+  /** Transitions per commit-transitions script call (default 64): bounds how long one call holds Redis. */
+  transitionsPerCall?: number;
   /** `close()` quits the client (set by `connect()`). */
   ownsClient?: boolean;
   /** `connect()` only: connection errors of its own client (commands fail with DXGW_STORE_UNAVAILABLE anyway). */
@@ -52,6 +55,7 @@ export class RedisLeaseStore implements LeaseStore {
   private readonly client: Client;
   private readonly scanCount: number;
   private readonly historyScanLimit: number;
+  private readonly transitionsPerCall: number;
   private corrupt = 0;
 
   /** A store with its own client, quit by `close()`. */
@@ -76,6 +80,7 @@ export class RedisLeaseStore implements LeaseStore {
     this.client = redis as Client;
     this.scanCount = options.scanCount ?? 1000;
     this.historyScanLimit = options.historyScanLimit ?? 200_000;
+    this.transitionsPerCall = Math.max(1, Math.floor(options.transitionsPerCall ?? 64));
   }
 
   /** Stored entries skipped because they could not be decoded (edited by hand, …). */
@@ -146,26 +151,29 @@ export class RedisLeaseStore implements LeaseStore {
   }
 
   /**
-   * One pipelined round trip: one script per transition, applied in order. The counters ride
-   * with the last transition's script; when that one fails but an earlier one applied, they
-   * follow in a second round trip (so, as in memory: counted iff some transition applied).
+   * One pipelined round trip: the transitions go in script calls of at most
+   * `transitionsPerCall`, each call applying its transitions in order, each atomically. The
+   * counters ride with the last call, which adds them when any of its transitions applied;
+   * when none of those did but an earlier call's did, they follow in a second round trip (so,
+   * as in memory: counted iff some transition of the commit applied).
    */
   async commit(transitions: Transition[], counters: EngineCounter[]): Promise<CommitResult[]> {
     if (transitions.length === 0) return [];
     const counts = countsOf(counters);
     const flatCounts = Object.entries(counts).flat();
     const pipe = this.client.pipeline() as Pipeline;
-    transitions.forEach((t, i) => {
-      const withCounters = i === transitions.length - 1 ? flatCounts : [];
-      if (t.op === 'put') pipe.dxgwLeasePut(...this.transitionKeys(t), ...this.putArgs(t, withCounters));
-      else pipe.dxgwLeaseDelete(...this.transitionKeys(t), ...this.deleteArgs(t, withCounters));
-    });
+    const calls: Transition[][] = [];
+    for (let at = 0; at < transitions.length; at += this.transitionsPerCall) calls.push(transitions.slice(at, at + this.transitionsPerCall));
+    calls.forEach((call, i) => pipe.dxgwLeaseCommit(...this.commitArgs(call, i === calls.length - 1 ? flatCounts : [])));
     const replies = await this.exec('commit', pipe);
-    const results = replies.map((reply, i) => {
-      const t = transitions[i]!;
-      return this.commitResult(t, parseTransitionReply(t.op === 'put' ? SCRIPTS.put.file : SCRIPTS.delete.file, reply));
+    const results: CommitResult[] = [];
+    replies.forEach((reply, i) => {
+      const call = calls[i]!;
+      const perTransition = parseCommitReply(SCRIPTS.commit.file, reply, call.length);
+      call.forEach((t, j) => results.push(this.commitResult(t, perTransition[j]!)));
     });
-    if (flatCounts.length > 0 && !results[results.length - 1]!.ok && results.some((r) => r.ok)) await this.addCounters(counts);
+    const lastCall = results.slice(transitions.length - calls[calls.length - 1]!.length);
+    if (flatCounts.length > 0 && !lastCall.some((r) => r.ok) && results.some((r) => r.ok)) await this.addCounters(counts);
     return results;
   }
 
@@ -314,34 +322,30 @@ export class RedisLeaseStore implements LeaseStore {
 
   // ---------------------------------------------------------------------------------------
 
-  private transitionKeys(t: Transition): string[] {
+  /** numkeys, keys, then the packed batch of one commit-transitions call (see the script's header). */
+  private commitArgs(call: Transition[], counters: Array<string | number>): ScriptArg[] {
     const k = this.keys;
-    return [k.lease(t.binding.vr, t.binding.ip), k.macIndex, k.clientIdIndex, k.interfaceIndex, k.expiry, k.seq, k.outbox, k.stats, k.outboxIds];
-  }
-
-  private putArgs(t: PutTransition, counters: ScriptArg[]): ScriptArg[] {
-    const b = t.binding;
-    validateVr(b.vr);
-    const fields = encodeBinding(b);
-    return [
-      laneOf(b.vr, b.ip),
-      t.expectRev,
-      b.vr,
-      `${b.vr}|${b.mac}`,
-      b.clientId === null ? '' : `${b.vr}|${b.clientId}`,
-      b.interfaceName === null ? '' : `+${b.interfaceName}`,
-      b.expiresAt === null ? '' : b.expiresAt,
-      fields.length / 2,
-      ...fields,
-      ...eventArgs(t.events),
-      ...counters,
-    ];
-  }
-
-  private deleteArgs(t: DeleteTransition, counters: ScriptArg[]): ScriptArg[] {
-    const b = t.binding;
-    validateVr(b.vr);
-    return [laneOf(b.vr, b.ip), t.expectRev, b.vr, ...eventArgs(t.events), ...counters];
+    const keys: string[] = [k.macIndex, k.clientIdIndex, k.interfaceIndex, k.expiry, k.seq, k.outbox, k.stats, k.outboxIds];
+    const w = new MsgpackWriter();
+    w.array(call.length + 1).array(counters.length);
+    for (const c of counters) w.str(c);
+    for (const t of call) {
+      const b = t.binding;
+      validateVr(b.vr);
+      keys.push(k.lease(b.vr, b.ip));
+      if (t.op === 'put') {
+        const fields = encodeBinding(b);
+        w.array(10).str('p').str(laneOf(b.vr, b.ip)).str(t.expectRev).str(b.vr).str(`${b.vr}|${b.mac}`);
+        w.str(b.clientId === null ? '' : `${b.vr}|${b.clientId}`).str(b.interfaceName ?? '').str(b.expiresAt === null ? '' : b.expiresAt);
+        w.array(fields.length);
+        for (const f of fields) w.str(f);
+      } else {
+        w.array(5).str('d').str(laneOf(b.vr, b.ip)).str(t.expectRev).str(b.vr);
+      }
+      w.array(t.events.length * 2);
+      for (const draft of t.events) w.str(draft.sessionId).str(JSON.stringify(draft));
+    }
+    return [keys.length, ...keys, w.bytes()];
   }
 
   private commitResult(t: Transition, reply: TransitionReply): CommitResult {
@@ -422,12 +426,6 @@ export class RedisLeaseStore implements LeaseStore {
 }
 
 const isWrongType = (err: unknown): boolean => err instanceof Error && err.message.startsWith('WRONGTYPE');
-
-function eventArgs(events: EventDraft[]): ScriptArg[] {
-  const out: ScriptArg[] = [events.length];
-  for (const draft of events) out.push(draft.sessionId, JSON.stringify(draft));
-  return out;
-}
 
 function countsOf(counters: EngineCounter[]): Record<string, number> {
   const out: Record<string, number> = {};

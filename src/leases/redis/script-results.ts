@@ -20,7 +20,7 @@ function unexpected(script: string, reply: unknown): DxgwError {
   return new DxgwError('DXGW_STORE_UNAVAILABLE', `unexpected reply from the ${script} script: ${JSON.stringify(reply)}`);
 }
 
-/** put-binding / delete-binding replies. */
+/** The reply of one transition of a commit-transitions call. */
 export function parseTransitionReply(script: string, reply: unknown): TransitionReply {
   if (!Array.isArray(reply) || reply.length === 0) throw unexpected(script, reply);
   const [status, ...rest] = reply as unknown[];
@@ -37,6 +37,12 @@ export function parseTransitionReply(script: string, reply: unknown): Transition
     default:
       throw unexpected(script, reply);
   }
+}
+
+/** commit-transitions replies: one transition reply per transition of the call. */
+export function parseCommitReply(script: string, reply: unknown, transitions: number): TransitionReply[] {
+  if (!Array.isArray(reply) || reply.length !== transitions) throw unexpected(script, reply);
+  return reply.map((r: unknown) => parseTransitionReply(script, r));
 }
 
 /** claim-expired replies: the claimed lanes. */

@@ -15,12 +15,12 @@ export interface ScriptDef {
   /** ioredis command name defined on the client. */
   readonly command: string;
   readonly file: string;
-  readonly numberOfKeys: number;
+  /** Undefined: the number of keys varies, the caller passes numkeys first. */
+  readonly numberOfKeys?: number;
 }
 
 export const SCRIPTS = {
-  put: { command: 'dxgwLeasePut', file: 'put-binding-9.lua', numberOfKeys: 9 },
-  delete: { command: 'dxgwLeaseDelete', file: 'delete-binding-9.lua', numberOfKeys: 9 },
+  commit: { command: 'dxgwLeaseCommit', file: 'commit-transitions.lua' },
   claim: { command: 'dxgwLeaseClaimExpired', file: 'claim-expired-1.lua', numberOfKeys: 1 },
   trim: { command: 'dxgwOutboxTrim', file: 'trim-outbox-4.lua', numberOfKeys: 4 },
 } as const satisfies Record<string, ScriptDef>;
@@ -35,7 +35,7 @@ export function findLuaDir(): string {
   for (const rel of CANDIDATE_DIRS) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
     tried.push(dir);
-    if (existsSync(`${dir}${SCRIPTS.put.file}`)) return (luaDir = dir);
+    if (existsSync(`${dir}${SCRIPTS.commit.file}`)) return (luaDir = dir);
   }
   throw new Error(`lease store Lua scripts not found; looked in ${tried.join(', ')}`);
 }
@@ -61,16 +61,17 @@ export function loadScript(file: string): string {
 
 /** Defines every lease script as a command on the client (idempotent). */
 export function defineLeaseScripts(redis: Redis): void {
-  for (const def of Object.values(SCRIPTS)) {
-    redis.defineCommand(def.command, { numberOfKeys: def.numberOfKeys, lua: loadScript(def.file) });
+  for (const def of Object.values(SCRIPTS) as ScriptDef[]) {
+    const lua = loadScript(def.file);
+    redis.defineCommand(def.command, def.numberOfKeys === undefined ? { lua } : { numberOfKeys: def.numberOfKeys, lua });
   }
 }
 
 /** The script commands as they appear on a client or pipeline after `defineLeaseScripts`. */
-export type ScriptArg = string | number;
+export type ScriptArg = string | number | Buffer;
 export interface LeaseScriptCommands<R> {
-  dxgwLeasePut(...args: ScriptArg[]): R;
-  dxgwLeaseDelete(...args: ScriptArg[]): R;
+  /** numkeys, then the keys, then the arguments. */
+  dxgwLeaseCommit(...args: ScriptArg[]): R;
   dxgwLeaseClaimExpired(...args: ScriptArg[]): R;
   dxgwOutboxTrim(...args: ScriptArg[]): R;
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Binding } from '../../../src/leases/binding.js';
 import { decodeBinding, encodeBinding, encodeOptions, LISTPACK_VALUE_MAX, splitUtf8 } from '../../../src/leases/redis/binding-codec.js';
 import { laneOf, parseLane, parseLeaseKey, siteKeys } from '../../../src/leases/redis/keys.js';
-import { findLuaDir, loadScript, SCRIPTS } from '../../../src/leases/redis/scripts.js';
+import { findLuaDir, loadScript, SCRIPTS, type ScriptDef } from '../../../src/leases/redis/scripts.js';
 import { makeActiveBinding, makeBinding } from '../../conformance/lease-store.js';
 
 const NEVER_CHUNKED = new Set(['r', 'm', 'c', 'i']);
@@ -96,11 +96,24 @@ describe('binding codec', () => {
     );
   });
 
+  it('writes derivable times and the interface vr short, and reads the long form of older hashes', () => {
+    const b = makeActiveBinding({ interfaceVr: 'default' });
+    const h = pairs(encodeBinding(b));
+    expect(h).toMatchObject({ e: '', b: String(b.leaseStart - b.boundAt), k: String(b.activatedAt! - b.leaseStart), w: '' });
+    for (const long of ['B', 'A', 'v']) expect(h).not.toHaveProperty(long);
+    // As the previous version wrote it: every time absolute, the interface vr spelled out.
+    const old: Record<string, string> = { ...h, e: String(b.expiresAt), B: String(b.boundAt), A: String(b.activatedAt), v: b.interfaceVr! };
+    for (const short of ['b', 'k', 'w']) delete old[short];
+    expect(decodeBinding(b.vr, b.ip, old)).toEqual({ ok: true, binding: b });
+    expect(decodeBinding(b.vr, b.ip, h)).toEqual({ ok: true, binding: b });
+  });
+
   it('reports garbled hashes as corrupt and never throws', () => {
     const good = pairs(encodeBinding(makeActiveBinding()));
-    for (const field of ['s', 'm', 'g', 't', 'L', 'T', 'B', 'x', 'r']) {
+    for (const field of ['s', 'm', 'g', 't', 'L', 'T', 'b', 'x', 'r']) {
       const h = { ...good };
       delete h[field];
+      if (field === 'b') delete h.B;
       expect(decodeBinding('default', '192.0.2.10', h)).toMatchObject({ ok: false });
     }
     const garbled: Array<Record<string, string>> = [
@@ -109,6 +122,8 @@ describe('binding codec', () => {
       { ...good, t: 'q' },
       { ...good, T: '' },
       { ...good, e: 'soon' },
+      { ...good, b: 'x' },
+      { ...good, k: '' },
       { ...good, V: '1,,2' },
       { ...good, a: '{not json' },
       { ...good, a: '[1]' },
@@ -118,7 +133,7 @@ describe('binding codec', () => {
     ];
     for (const h of garbled) expect(decodeBinding('default', '192.0.2.10', h)).toMatchObject({ ok: false });
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom('r', 's', 'm', 'c', 'g', 't', 'L', 'T', 'e', 'B', 'x', 'V', 'a', 'a1', 'q', 'o'), text), (h) => {
+      fc.property(fc.dictionary(fc.constantFrom('r', 's', 'm', 'c', 'g', 't', 'L', 'T', 'e', 'B', 'b', 'k', 'w', 'v', 'x', 'V', 'a', 'a1', 'q', 'o'), text), (h) => {
         decodeBinding('default', '192.0.2.10', h);
       }),
     );
@@ -155,9 +170,10 @@ describe('keys', () => {
 describe('scripts', () => {
   it('load from src/leases/lua with includes expanded and a header naming KEYS, ARGV and returns', () => {
     expect(findLuaDir()).toMatch(/src\/leases\/lua\/$/);
-    for (const def of Object.values(SCRIPTS)) {
+    for (const def of Object.values(SCRIPTS) as ScriptDef[]) {
       const lua = loadScript(def.file);
-      expect(def.file).toMatch(new RegExp(`-${def.numberOfKeys}\\.lua$`));
+      // <verb>-<numKeys>.lua; a script whose number of keys varies has no number.
+      expect(def.file).toMatch(def.numberOfKeys === undefined ? /^[a-z-]+[a-z]\.lua$/ : new RegExp(`-${def.numberOfKeys}\\.lua$`));
       expect(lua.startsWith('#!lua\n')).toBe(true);
       expect(lua).not.toMatch(/@include/);
       expect(lua).toMatch(/KEYS\[1\]/);

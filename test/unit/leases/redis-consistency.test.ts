@@ -142,10 +142,14 @@ async function assertInvariants(client: Redis, store: RedisLeaseStore, everShare
     expect(ids.has(f.id!)).toBe(false);
     ids.add(f.id!);
   }
+  // The lane's last seq: in its binding's field Q while it lives, else in the seq hash; never both.
   const seqHash = await client.hgetall(k.seq);
   for (const [lane, seqs] of bySeqLane) {
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
-    expect(Number(seqHash[lane])).toBe(seqs.length);
+    const at = parseLane(lane)!;
+    const q = leases.has(lane) ? await client.hget(k.lease(at.vr, at.ip), 'Q') : null;
+    expect(q !== null && seqHash[lane] !== undefined, `${lane}: seq in the binding and the seq hash`).toBe(false);
+    expect(Number(q ?? seqHash[lane])).toBe(seqs.length);
   }
 }
 
