@@ -1,18 +1,30 @@
 /** The committed form of an event: the store's sequence number and id added to the engine's draft. */
 import type { EventDraft, SubscriberEvent } from './event.js';
 
-let cachedSecond = NaN;
-let cachedPrefix = '';
+let cachedDay = NaN;
+let cachedDayPrefix = '';
+const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 
-/** ISO-8601 with milliseconds; the date part is cached per second (events come in bursts). */
+/**
+ * ISO-8601 with milliseconds, exactly as Date#toISOString. Only the date part comes from
+ * Date (cached per UTC day); the time of day is arithmetic. An event's time, lease start
+ * and lease expiry are seconds apart, so a per-second cache would miss on nearly every call.
+ */
 export function isoTime(ms: number): string {
   const second = Math.floor(ms / 1000);
-  if (second !== cachedSecond) {
-    cachedSecond = second;
-    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  const day = Math.floor(second / 86400);
+  // NaN never equals the cache: toISOString then throws its RangeError, as before.
+  if (day !== cachedDay) {
+    const date = new Date(day * 86_400_000).toISOString();
+    cachedDay = day;
+    cachedDayPrefix = date.slice(0, date.indexOf('T') + 1);
   }
+  const inDay = second - day * 86400;
+  const hours = Math.floor(inDay / 3600);
+  const minutes = Math.floor((inDay - hours * 3600) / 60);
   const millis = Math.floor(ms - second * 1000);
-  return `${cachedPrefix}${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
+  return `${cachedDayPrefix}${PAD2[hours]}:${PAD2[minutes]}:${PAD2[inDay - hours * 3600 - minutes * 60]}.${PAD3[millis]}Z`;
 }
 
 const iso = isoTime;

@@ -124,22 +124,28 @@ export class LeasePipeline {
     this.stats.observations++;
     const decision = decide(obs, this.view.lookup, this.options.engine);
     if (decision.transitions.length === 0) {
-      if (decision.counters.length) void this.countOnly(decision.counters);
+      if (decision.counters.length === 0) return;
+      // Offline (no backing store) the view counts synchronously: no promise per frame.
+      if (this.store) void this.countOnly(decision.counters);
+      else this.view.countSync(decision.counters);
       return;
     }
-    const results = decision.transitions.map((t) => this.view.commitSync(t));
     if (!this.store) {
-      this.publish(results);
-      void this.view.addCounters(countsOf(decision.counters));
+      // Every transition commits before any event is published, as with a backing store.
+      const ts = decision.transitions;
+      if (ts.length === 1) this.publishOne(this.view.commitSync(ts[0]!));
+      else this.publish(ts.map((t) => this.view.commitSync(t)));
+      this.view.countSync(decision.counters);
       this.stats.transitions += decision.transitions.length;
       return;
     }
+    for (const t of decision.transitions) this.view.commitSync(t);
     this.batch.push({ obs, transitions: decision.transitions, counters: decision.counters, counted });
     this.batchTransitions += decision.transitions.length;
   }
 
   private async countOnly(counters: EngineCounter[]): Promise<void> {
-    await (this.store ?? this.view).addCounters(countsOf(counters));
+    await this.store!.addCounters(countsOf(counters));
   }
 
   private async commitBatch(batch: Pending[], retry: Pending[]): Promise<void> {
@@ -179,12 +185,14 @@ export class LeasePipeline {
   }
 
   private publish(results: CommitResult[]): void {
-    for (const r of results) {
-      if (!r.ok) continue;
-      for (const event of r.events) {
-        this.stats.events++;
-        this.options.onEvent?.(event);
-      }
+    for (const r of results) this.publishOne(r);
+  }
+
+  private publishOne(r: CommitResult): void {
+    if (!r.ok) return;
+    for (const event of r.events) {
+      this.stats.events++;
+      this.options.onEvent?.(event);
     }
   }
 }
