@@ -165,15 +165,14 @@ export class MemoryLeaseStore implements LeaseStore {
   }
 
   /** Removes and returns every binding whose timer is due at or before `at` (the pipeline's own timers). */
-  takeDue(at: number): Array<{ vr: string; ip: string }> {
-    const due: Array<{ vr: string; ip: string }> = [];
+  takeDue(at: number): Binding[] {
+    const due: Binding[] = [];
     while ((this.timers.peekScore() ?? Infinity) <= at) {
       const entry = this.timers.pop()!;
       const key = entry.key;
       if (this.timerOf.get(key) !== entry) continue;
       this.timerOf.delete(key);
-      const b = this.bindings.get(key)!;
-      due.push({ vr: b.vr, ip: b.ip });
+      due.push(this.bindings.get(key)!);
     }
     return due;
   }

@@ -1,7 +1,20 @@
 /** Address formatting shared by every output (dotted quad, lowercase colon-separated hex). */
 
+// Text is assembled as bytes in a scratch buffer and decoded once: one flat string per
+// call, where concatenation makes a chain of intermediate strings that Map keys and JSON
+// later flatten again (the lease engine keeps these strings for the life of a binding).
+const SCRATCH = Buffer.allocUnsafe(3 * 256);
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+const DECIMAL = Array.from({ length: 256 }, (_, i) => Buffer.from(String(i), 'latin1'));
+
 export function ipToString(ip: number): string {
-  return `${ip >>> 24}.${(ip >>> 16) & 255}.${(ip >>> 8) & 255}.${ip & 255}`;
+  let p = 0;
+  for (let shift = 24; shift >= 0; shift -= 8) {
+    const digits = DECIMAL[(ip >>> shift) & 255]!;
+    for (let j = 0; j < digits.length; j++) SCRATCH[p++] = digits[j]!;
+    if (shift !== 0) SCRATCH[p++] = 46; // '.'
+  }
+  return SCRATCH.toString('latin1', 0, p);
 }
 
 /**
@@ -37,13 +50,25 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 /** Bytes as lowercase hex pairs joined by ':' (MAC addresses, client ids, raw option values). */
 export function bytesToHex(bytes: Uint8Array, start = 0, end = bytes.length): string {
   if (end <= start) return '';
-  let out = HEX[bytes[start]!]!;
-  for (let i = start + 1; i < end; i++) out += ':' + HEX[bytes[i]!]!;
-  return out;
+  if (end - start > 256) {
+    let out = HEX[bytes[start]!]!;
+    for (let i = start + 1; i < end; i++) out += ':' + HEX[bytes[i]!]!;
+    return out;
+  }
+  let p = 0;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    if (p !== 0) SCRATCH[p++] = 58; // ':'
+    SCRATCH[p++] = HEX_DIGITS[b >> 4]!;
+    SCRATCH[p++] = HEX_DIGITS[b & 15]!;
+  }
+  return SCRATCH.toString('latin1', 0, p);
 }
 
 /** Bytes as a plain hex string without separators (compact raw option values). */
 export function bytesToPlainHex(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  if (end <= start) return '';
+  if (Buffer.isBuffer(bytes)) return bytes.toString('hex', start, end);
   let out = '';
   for (let i = start; i < end; i++) out += HEX[bytes[i]!]!;
   return out;

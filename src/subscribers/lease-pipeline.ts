@@ -25,6 +25,12 @@ export interface LeasePipelineOptions {
   onEvent?: (event: SubscriberEvent) => void;
   /** Transitions per pipelined commit. */
   batchSize?: number;
+  /**
+   * Outbox entries the in-memory view keeps when there is no backing store (default 10,000;
+   * with a store it keeps none). `dxgw replay` takes its events from `onEvent` and keeps none:
+   * held events outlive the young generation and make the GC copy them.
+   */
+  viewOutboxLimit?: number;
 }
 
 interface Pending {
@@ -48,7 +54,7 @@ export class LeasePipeline {
 
   constructor(private readonly options: LeasePipelineOptions) {
     this.store = options.store;
-    this.view = new MemoryLeaseStore(options.engine.site, { outboxLimit: options.store ? 0 : 10_000 });
+    this.view = new MemoryLeaseStore(options.engine.site, { outboxLimit: options.store ? 0 : (options.viewOutboxLimit ?? 10_000) });
     this.batchSize = options.batchSize ?? 256;
   }
 
@@ -111,13 +117,8 @@ export class LeasePipeline {
   }
 
   private dueAt(at: number): Binding[] {
-    // The view's timers are exact: collect every binding whose expiry is exactly `at`.
-    const out: Binding[] = [];
-    for (const { vr, ip } of this.view.takeDue(at)) {
-      const b = this.view.getSync(vr, ip);
-      if (b) out.push(b);
-    }
-    return out;
+    // The view's timers are exact: every binding whose expiry is exactly `at`.
+    return this.view.takeDue(at);
   }
 
   private decideAndQueue(obs: Observation, counted = false): void {
