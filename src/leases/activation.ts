@@ -5,6 +5,7 @@
  */
 import type { Binding } from './binding.js';
 import type { BindingLookup } from './engine-types.js';
+import type { TemplateSubject } from '../routemap/template.js';
 import type { RouteMapDecision, RouteMapSubject } from '../routemap/types.js';
 
 export type { RouteMapSubject };
@@ -17,8 +18,8 @@ export interface ActivationConfig {
   activationMatchMac: boolean;
   /** Route map; null = permit all, no sets. */
   evaluateRouteMap: ((subject: RouteMapSubject) => RouteMapVerdict) | null;
-  /** Renders the default interface-name template for a subject. */
-  defaultInterfaceName: (subject: RouteMapSubject) => string;
+  /** Renders the default interface-name template for a subject (a binding is one). */
+  defaultInterfaceName: (subject: TemplateSubject) => string;
   defaultProfile: string | null;
   /** DHCP option (client's, then server's) whose text names the interface profile. */
   profileOption: number | null;
@@ -53,10 +54,12 @@ function uniqueName(wanted: string, self: Binding, lookup: BindingLookup): strin
   }
 }
 
-export function activate(binding: Binding, time: number, lookup: BindingLookup, config: ActivationConfig): Binding {
-  const subject = routeMapSubject(binding);
-  const verdict = config.evaluateRouteMap?.(subject) ?? null;
-  if (verdict && !verdict.permit) return { ...binding, state: 'denied' };
+/** `rev` of the result: the caller's (activation on data bumps it; a new binding keeps 1). */
+export function activate(binding: Binding, time: number, lookup: BindingLookup, config: ActivationConfig, rev = binding.rev): Binding {
+  // The route-map subject (with its merged options) is built only when a route map exists.
+  const subject: TemplateSubject = config.evaluateRouteMap ? routeMapSubject(binding) : binding;
+  const verdict = config.evaluateRouteMap?.(subject as RouteMapSubject) ?? null;
+  if (verdict && !verdict.permit) return { ...binding, state: 'denied', rev };
   const profileFromOption =
     config.profileOption === null
       ? null
@@ -71,5 +74,6 @@ export function activate(binding: Binding, time: number, lookup: BindingLookup, 
     interfaceVr: verdict?.virtualRouter ?? binding.vr,
     loginName: verdict?.loginName ?? null,
     attributes: verdict?.attributes ?? {},
+    rev,
   };
 }

@@ -195,7 +195,7 @@ function onData(vr: string, ip: string, mac: string | null, time: number, lookup
   const existing = lookup.get(vr, ip);
   if (!existing || existing.state !== 'bound') return NOTHING;
   if (config.activationMatchMac && mac !== null && mac !== existing.mac) return NOTHING;
-  const next: Binding = { ...activate(existing, time, lookup, config), rev: existing.rev + 1 };
+  const next = activate(existing, time, lookup, config, existing.rev + 1);
   if (next.state === 'denied') {
     return { transitions: [{ op: 'put', binding: next, expectRev: existing.rev, events: [] }], counters: ['route-map-denied'] };
   }

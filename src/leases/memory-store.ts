@@ -19,15 +19,19 @@ export interface MemoryStoreOptions {
 
 const EMPTY: ReadonlySet<number> = new Set();
 
+interface TimerEntry {
+  key: string;
+  at: number;
+}
+
 export class MemoryLeaseStore implements LeaseStore {
   private readonly bindings = new Map<string, Binding>();
   private readonly byMac = new Map<string, string>();
   private readonly byClientId = new Map<string, string>();
   private readonly byInterface = new Map<string, string>();
-  private readonly timers = new MinHeap<{ key: string; token: number }>();
-  /** The live timer entry of each binding: heap entries with another token are stale. */
-  private readonly timerToken = new Map<string, number>();
-  private nextToken = 0;
+  private readonly timers = new MinHeap<TimerEntry>();
+  /** The live timer entry of each binding: heap entries not in this map are stale. */
+  private readonly timerOf = new Map<string, TimerEntry>();
   private readonly seqs = new Map<string, number>();
   private readonly awaiting = new Map<string, Set<number>>();
   private readonly counterValues = new Map<string, number>();
@@ -106,8 +110,13 @@ export class MemoryLeaseStore implements LeaseStore {
 
   async commit(transitions: Transition[], counters: EngineCounter[]): Promise<CommitResult[]> {
     const results = transitions.map((t) => this.commitSync(t));
-    if (results.some((r) => r.ok)) for (const name of counters) this.bump(name, 1);
+    if (results.some((r) => r.ok)) this.countSync(counters);
     return results;
+  }
+
+  /** Adds one to each named counter (a name listed twice counts twice), synchronously. */
+  countSync(names: readonly string[]): void {
+    for (const name of names) this.bump(name, 1);
   }
 
   /** Applies one transition now; the capture pipeline uses this for its cache. */
@@ -119,8 +128,11 @@ export class MemoryLeaseStore implements LeaseStore {
       const owner = this.byInterface.get(t.binding.interfaceName);
       if (owner !== undefined && owner !== key) return { ok: false, error: 'interface-taken' };
     }
-    if (current) this.unindex(key, current);
-    if (t.op === 'put') this.index(key, t.binding);
+    if (current && t.op === 'put') this.reindex(key, current, t.binding);
+    else {
+      if (current) this.unindex(key, current);
+      if (t.op === 'put') this.index(key, t.binding);
+    }
     return { ok: true, events: this.appendEvents(key, t) };
   }
 
@@ -150,8 +162,9 @@ export class MemoryLeaseStore implements LeaseStore {
     const due: Array<{ vr: string; ip: string }> = [];
     const claimed: string[] = [];
     while (due.length < limit && (this.timers.peekScore() ?? Infinity) <= now) {
-      const { key, token } = this.timers.pop()!;
-      if (this.timerToken.get(key) !== token) continue; // superseded by a renewal or a delete
+      const entry = this.timers.pop()!;
+      const key = entry.key;
+      if (this.timerOf.get(key) !== entry) continue; // superseded by a renewal or a delete
       const b = this.bindings.get(key)!;
       due.push({ vr: b.vr, ip: b.ip });
       claimed.push(key);
@@ -162,27 +175,25 @@ export class MemoryLeaseStore implements LeaseStore {
   }
 
   /** Removes and returns every binding whose timer is due at or before `at` (the pipeline's own timers). */
-  takeDue(at: number): Array<{ vr: string; ip: string }> {
-    const due: Array<{ vr: string; ip: string }> = [];
+  takeDue(at: number): Binding[] {
+    const due: Binding[] = [];
     while ((this.timers.peekScore() ?? Infinity) <= at) {
-      const { key, token } = this.timers.pop()!;
-      if (this.timerToken.get(key) !== token) continue;
-      this.timerToken.delete(key);
-      const b = this.bindings.get(key)!;
-      due.push({ vr: b.vr, ip: b.ip });
+      const entry = this.timers.pop()!;
+      const key = entry.key;
+      if (this.timerOf.get(key) !== entry) continue;
+      this.timerOf.delete(key);
+      due.push(this.bindings.get(key)!);
     }
     return due;
   }
 
   /** Synchronous form for replay, which sweeps between packets. */
   nextExpirySync(): number | null {
+    // Stale entries (renewed or deleted bindings) are dropped as they reach the top.
     while (this.timers.size > 0) {
-      const score = this.timers.peekScore()!;
-      const top = this.timers.pop()!;
-      if (this.timerToken.get(top.key) === top.token) {
-        this.timers.push(score, top);
-        return score;
-      }
+      const top = this.timers.peekItem()!;
+      if (this.timerOf.get(top.key) === top) return this.timers.peekScore()!;
+      this.timers.pop();
     }
     return null;
   }
@@ -216,12 +227,46 @@ export class MemoryLeaseStore implements LeaseStore {
 
   private setTimer(key: string, at: number | null): void {
     if (at === null) {
-      this.timerToken.delete(key);
+      this.timerOf.delete(key);
       return;
     }
-    const token = ++this.nextToken;
-    this.timerToken.set(key, token);
-    this.timers.push(at, { key, token });
+    const entry: TimerEntry = { key, at };
+    this.timerOf.set(key, entry);
+    this.timers.push(at, entry);
+  }
+
+  /**
+   * A put over an existing binding of the same key: the same end state as unindex + index,
+   * touching only the indexes whose value changed (an activation or a renewal keeps the MAC,
+   * client-id and often the timer).
+   */
+  private reindex(key: string, old: Binding, b: Binding): void {
+    this.bindings.set(key, b);
+    const macKey = `${b.vr}|${b.mac}`;
+    if (old.mac !== b.mac && this.byMac.get(`${old.vr}|${old.mac}`) === key) this.byMac.delete(`${old.vr}|${old.mac}`);
+    this.byMac.set(macKey, key);
+    if (old.clientId !== b.clientId && old.clientId !== null && this.byClientId.get(`${old.vr}|${old.clientId}`) === key) {
+      this.byClientId.delete(`${old.vr}|${old.clientId}`);
+    }
+    if (b.clientId !== null) this.byClientId.set(`${b.vr}|${b.clientId}`, key);
+    if (old.interfaceName !== b.interfaceName && old.interfaceName !== null && this.byInterface.get(old.interfaceName) === key) {
+      this.byInterface.delete(old.interfaceName);
+    }
+    if (b.interfaceName !== null) this.byInterface.set(b.interfaceName, key);
+    // A timer already set for this very time stays (a claim moved it elsewhere: re-arm).
+    if (b.expiresAt === null || this.timerOf.get(key)?.at !== b.expiresAt) this.setTimer(key, b.expiresAt);
+    if ((old.state === 'bound') !== (b.state === 'bound')) this.markAwaiting(b.vr, b.ip, b.state === 'bound');
+  }
+
+  /** Keeps the pending set (bound, not yet active) and its version, which the data capture's filter follows. */
+  private markAwaiting(vr: string, ip: string, bound: boolean): void {
+    let set = this.awaiting.get(vr);
+    if (!set) this.awaiting.set(vr, (set = new Set()));
+    const address = parseIp(ip)!;
+    if (set.has(address) === bound) return;
+    if (bound) set.add(address);
+    else set.delete(address);
+    this.awaitingVersion++;
   }
 
   private index(key: string, b: Binding): void {
@@ -230,13 +275,7 @@ export class MemoryLeaseStore implements LeaseStore {
     if (b.clientId !== null) this.byClientId.set(`${b.vr}|${b.clientId}`, key);
     if (b.interfaceName !== null) this.byInterface.set(b.interfaceName, key);
     this.setTimer(key, b.expiresAt);
-    if (b.state === 'bound') {
-      let set = this.awaiting.get(b.vr);
-      if (!set) this.awaiting.set(b.vr, (set = new Set()));
-      const ip = parseIp(b.ip)!;
-      if (!set.has(ip)) this.awaitingVersion++;
-      set.add(ip);
-    }
+    if (b.state === 'bound') this.markAwaiting(b.vr, b.ip, true);
   }
 
   private unindex(key: string, b: Binding): void {
@@ -245,22 +284,27 @@ export class MemoryLeaseStore implements LeaseStore {
     if (b.clientId !== null && this.byClientId.get(`${b.vr}|${b.clientId}`) === key) this.byClientId.delete(`${b.vr}|${b.clientId}`);
     if (b.interfaceName !== null && this.byInterface.get(b.interfaceName) === key) this.byInterface.delete(b.interfaceName);
     this.setTimer(key, null);
-    if (this.awaiting.get(b.vr)?.delete(parseIp(b.ip)!)) this.awaitingVersion++;
+    this.markAwaiting(b.vr, b.ip, false);
   }
 
   private appendEvents(key: string, t: Transition): SubscriberEvent[] {
+    const drafts = t.events;
+    if (drafts.length === 0) return [];
     const events: SubscriberEvent[] = [];
-    for (const draft of t.events) {
-      const seq = (this.seqs.get(key) ?? 0) + 1;
-      this.seqs.set(key, seq);
-      const event = stampEvent(draft, this.site, seq);
+    let seq = this.seqs.get(key) ?? 0;
+    for (const draft of drafts) {
+      const event = stampEvent(draft, this.site, ++seq);
       events.push(event);
-      this.outbox.push({ position: String(++this.position), event });
+      ++this.position;
+      // Without an outbox (limit 0) nothing is kept: only the trimmed-through position moves.
+      if (this.outboxLimit === 0) this.trimmedThrough = String(this.position);
+      else this.outbox.push({ position: String(this.position), event });
     }
-    const keep = this.outboxLimit === 0 ? 0 : this.outbox.length > 2 * this.outboxLimit ? this.outboxLimit : this.outbox.length;
-    if (keep < this.outbox.length) {
+    this.seqs.set(key, seq);
+    if (this.outboxLimit !== 0 && this.outbox.length > 2 * this.outboxLimit) {
+      const keep = this.outboxLimit;
       this.trimmedThrough = this.outbox[this.outbox.length - keep - 1]!.position;
-      this.outbox = keep === 0 ? [] : this.outbox.slice(-keep);
+      this.outbox = this.outbox.slice(-keep);
     }
     return events;
   }

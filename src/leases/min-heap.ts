@@ -11,43 +11,56 @@ export class MinHeap<T> {
     return this.scores[0];
   }
 
+  peekItem(): T | undefined {
+    return this.items[0];
+  }
+
   push(score: number, item: T): void {
-    this.scores.push(score);
-    this.items.push(item);
-    let i = this.scores.length - 1;
+    const scores = this.scores;
+    const items = this.items;
+    // Sift up by moving parents down into the hole (same result as swapping, fewer writes).
+    let i = scores.length;
+    scores.push(score);
+    items.push(item);
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (this.scores[parent]! <= score) break;
-      this.swap(i, parent);
+      if (scores[parent]! <= score) break;
+      scores[i] = scores[parent]!;
+      items[i] = items[parent]!;
       i = parent;
     }
+    scores[i] = score;
+    items[i] = item;
   }
 
   pop(): T | undefined {
-    if (this.scores.length === 0) return undefined;
-    const top = this.items[0];
-    const lastScore = this.scores.pop()!;
-    const lastItem = this.items.pop()!;
-    if (this.scores.length > 0) {
-      this.scores[0] = lastScore;
-      this.items[0] = lastItem;
+    const scores = this.scores;
+    const items = this.items;
+    if (scores.length === 0) return undefined;
+    const top = items[0];
+    const lastScore = scores.pop()!;
+    const lastItem = items.pop()!;
+    const n = scores.length;
+    if (n > 0) {
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         const r = l + 1;
-        let m = i;
-        if (l < this.scores.length && this.scores[l]! < this.scores[m]!) m = l;
-        if (r < this.scores.length && this.scores[r]! < this.scores[m]!) m = r;
-        if (m === i) break;
-        this.swap(i, m);
+        let m = -1;
+        let best = lastScore;
+        if (l < n && scores[l]! < best) {
+          m = l;
+          best = scores[l]!;
+        }
+        if (r < n && scores[r]! < best) m = r;
+        if (m === -1) break;
+        scores[i] = scores[m]!;
+        items[i] = items[m]!;
         i = m;
       }
+      scores[i] = lastScore;
+      items[i] = lastItem;
     }
     return top;
-  }
-
-  private swap(a: number, b: number): void {
-    [this.scores[a], this.scores[b]] = [this.scores[b]!, this.scores[a]!];
-    [this.items[a], this.items[b]] = [this.items[b]!, this.items[a]!];
   }
 }

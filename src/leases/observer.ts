@@ -47,9 +47,17 @@ export const ICMP_ERRORS: ReadonlySet<number> = new Set([3, 4, 5, 11, 12]);
 const REQUEST_CACHE_LIMIT = 65_536;
 const REQUEST_CACHE_MS = 60_000;
 
+/** Option code → plain hex value (RFC 3396: later instances of a code continue its value). */
 function optionsRecord(msg: DhcpMessage): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const code of msg.options.codes()) out[code] = bytesToPlainHex(msg.options.get(code)!);
+  const buf = msg.options.buf;
+  const e = msg.options.rawEntries;
+  for (let i = 0; i < e.length; i += 3) {
+    const value = buf.toString('hex', e[i + 1]!, e[i + 1]! + e[i + 2]!);
+    const code = e[i]!;
+    const before = out[code];
+    out[code] = before === undefined ? value : before + value;
+  }
   return out;
 }
 

@@ -26,6 +26,12 @@ export interface LeasePipelineOptions {
   onEvent?: (event: SubscriberEvent) => void;
   /** Transitions per pipelined commit. */
   batchSize?: number;
+  /**
+   * Outbox entries the in-memory view keeps when there is no backing store (default 10,000;
+   * with a store it keeps none). `dxgw replay` takes its events from `onEvent` and keeps none:
+   * held events outlive the young generation and make the GC copy them.
+   */
+  viewOutboxLimit?: number;
 }
 
 interface Pending {
@@ -49,7 +55,7 @@ export class LeasePipeline {
 
   constructor(private readonly options: LeasePipelineOptions) {
     this.store = options.store;
-    this.view = new MemoryLeaseStore(options.engine.site, { outboxLimit: options.store ? 0 : 10_000 });
+    this.view = new MemoryLeaseStore(options.engine.site, { outboxLimit: options.store ? 0 : (options.viewOutboxLimit ?? 10_000) });
     this.batchSize = options.batchSize ?? 256;
   }
 
@@ -135,35 +141,36 @@ export class LeasePipeline {
   }
 
   private dueAt(at: number): Binding[] {
-    // The view's timers are exact: collect every binding whose expiry is exactly `at`.
-    const out: Binding[] = [];
-    for (const { vr, ip } of this.view.takeDue(at)) {
-      const b = this.view.getSync(vr, ip);
-      if (b) out.push(b);
-    }
-    return out;
+    // The view's timers are exact: every binding whose expiry is exactly `at`.
+    return this.view.takeDue(at);
   }
 
   private decideAndQueue(obs: Observation, counted = false): void {
     this.stats.observations++;
     const decision = decide(obs, this.view.lookup, this.options.engine);
     if (decision.transitions.length === 0) {
-      if (decision.counters.length) void this.countOnly(decision.counters);
+      if (decision.counters.length === 0) return;
+      // Offline (no backing store) the view counts synchronously: no promise per frame.
+      if (this.store) void this.countOnly(decision.counters);
+      else this.view.countSync(decision.counters);
       return;
     }
-    const results = decision.transitions.map((t) => this.view.commitSync(t));
     if (!this.store) {
-      this.publish(results);
-      void this.view.addCounters(countsOf(decision.counters));
+      // Every transition commits before any event is published, as with a backing store.
+      const ts = decision.transitions;
+      if (ts.length === 1) this.publishOne(this.view.commitSync(ts[0]!));
+      else this.publish(ts.map((t) => this.view.commitSync(t)));
+      this.view.countSync(decision.counters);
       this.stats.transitions += decision.transitions.length;
       return;
     }
+    for (const t of decision.transitions) this.view.commitSync(t);
     this.batch.push({ obs, transitions: decision.transitions, counters: decision.counters, counted });
     this.batchTransitions += decision.transitions.length;
   }
 
   private async countOnly(counters: EngineCounter[]): Promise<void> {
-    await (this.store ?? this.view).addCounters(countsOf(counters));
+    await this.store!.addCounters(countsOf(counters));
   }
 
   private async commitBatch(batch: Pending[], retry: Pending[]): Promise<void> {
@@ -203,12 +210,14 @@ export class LeasePipeline {
   }
 
   private publish(results: CommitResult[]): void {
-    for (const r of results) {
-      if (!r.ok) continue;
-      for (const event of r.events) {
-        this.stats.events++;
-        this.options.onEvent?.(event);
-      }
+    for (const r of results) this.publishOne(r);
+  }
+
+  private publishOne(r: CommitResult): void {
+    if (!r.ok) return;
+    for (const event of r.events) {
+      this.stats.events++;
+      this.options.onEvent?.(event);
     }
   }
 }

@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { readCaptureFile } from '../../capture/capture-file.js';
 import { FrameDecoder } from '../../dhcp/frame-decoder.js';
-import { formatTableRow, TABLE_HEADER, toDecodedJsonLine, toTableCells } from '../../dhcp/format.js';
+import { formatTableRow, TABLE_HEADER, toTableCells } from '../../dhcp/format.js';
+import { writeDecodedJsonLine } from '../../dhcp/json-bytes.js';
 import { messageTypeName } from '../../dhcp/spec.js';
 import { DxgwError } from '../../errors/codes.js';
 import { LineWriter } from '../output.js';
@@ -34,7 +35,10 @@ export async function decodeCaptureFile(path: string, format: Format, out = new 
       onFrame(frame) {
         const outcome = decoder.decode(frame);
         if (outcome.kind !== 'dhcp' || format === 'none') return;
-        out.line(format === 'json' ? toDecodedJsonLine(outcome) : formatTableRow(toTableCells(outcome)));
+        if (format === 'table') return out.line(formatTableRow(toTableCells(outcome)));
+        // Bytes straight into the output buffer (the same bytes as toDecodedJsonLine).
+        writeDecodedJsonLine(outcome, out);
+        out.wrote();
       },
       async afterChunk(bytesRead, totalBytes) {
         progress.update(bytesRead, totalBytes, `${decoder.frames} frames`);

@@ -64,6 +64,8 @@ export async function replayCapture(file: string, options: ReplayOptions, out = 
     engine: engineConfigFrom(config),
     observer,
     ...(store ? { store } : {}),
+    // Events leave through onEvent; nothing reads the view's outbox afterwards.
+    viewOutboxLimit: 0,
     onEvent: options.format === 'json' ? (event) => out.line(JSON.stringify(event)) : undefined,
   });
   const decoder = new FrameDecoder();
