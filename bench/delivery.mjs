@@ -188,7 +188,7 @@ export async function benchDelivery({ clients = 20_000, concurrency = 16, latenc
     for (const x of samples) windows[Math.floor(x.at / 5000)] = Math.max(windows[Math.floor(x.at / 5000)] ?? 0, x.ms);
     row('events delivered', latencies.length.toLocaleString());
     row('ACK frame → sink answer p50 / p99 / max', `${percentile(latencies, 50)} / ${percentile(latencies, 99)} / ${latencies[latencies.length - 1]} ms  (goal p99 ≤ 1000 ms)`);
-    row('  worst per 5 s of the replay', windows.map((w) => `${w ?? '-'}`).join(' / ') + ' ms');
+    row('  worst per 5 s of the replay', `${windows.map((w) => `${w ?? '-'}`).join(' / ')} ms`);
     const settled = samples.filter((x) => x.at >= 5000).map((x) => x.ms).sort((a, b) => a - b);
     row('  p99 after the first 5 s (start-up: every process JIT-cold)', `${percentile(settled, 99)} ms`);
     for (const [name, samples] of Object.entries(probes)) {

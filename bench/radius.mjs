@@ -60,9 +60,9 @@ function radclientValue(value, type) {
 
 /** The records dxgw sends, as radclient's input file: attribute lines, a blank line between packets. */
 function radclientFile(records, lookupAttribute) {
-  return records
+  return `${records
     .map((attrs) => [...attrs, { name: 'Acct-Delay-Time', value: 0 }].map(({ name, value }) => `${name} = ${radclientValue(value, lookupAttribute(name)?.type)}`).join('\n'))
-    .join('\n\n') + '\n';
+    .join('\n\n')}\n`;
 }
 
 /** utime + stime of a process, seconds (Linux /proc). */

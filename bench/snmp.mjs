@@ -40,7 +40,11 @@ async function startRedis(Redis) {
       await probe.connect();
       await probe.ping();
       probe.disconnect();
-      return { url, stop: () => (child.kill('SIGKILL'), rmSync(dir, { recursive: true, force: true })) };
+      return { url, stop: () => {
+        child.kill('SIGKILL');
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
     } catch {
       probe.disconnect();
       await sleep(50);

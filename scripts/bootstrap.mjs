@@ -2,7 +2,7 @@
 // Dependency-free set-up, run by every npm script: Debian packages (deploy/debian-packages.txt),
 // npm dependencies, then the TypeScript build. Each step is skipped when already done, so it
 // costs well under a second on a machine that is set up.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -38,7 +38,7 @@ function debianPackages() {
     .map((line) => line.replace(/#.*/, '').trim())
     .filter(Boolean);
   const missing = wanted.filter((pkg) => {
-    const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+    const r = spawnSync('dpkg-query', ['-W', `-f=$${'{'}Status}`, pkg], { encoding: 'utf8' });
     return !(r.status === 0 && r.stdout.includes('install ok installed'));
   });
   if (missing.length === 0) return;

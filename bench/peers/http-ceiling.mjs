@@ -20,7 +20,7 @@ function headers() {
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(body)),
     'x-dxgw-timestamp': ts,
-    'x-dxgw-signature': 'sha256=' + createHmac('sha256', 'bench-secret').update(`${ts}.${body}`).digest('hex'),
+    'x-dxgw-signature': `sha256=${createHmac('sha256', 'bench-secret').update(`${ts}.${body}`).digest('hex')}`,
   };
 }
 async function postUndici() {
@@ -46,6 +46,6 @@ await Promise.all(Array.from({ length: concurrency }, async () => {
   }
 }));
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-process.stdout.write(JSON.stringify({ requests: total, seconds, perSecond: total / seconds }) + '\n');
+process.stdout.write(`${JSON.stringify({ requests: total, seconds, perSecond: total / seconds })}\n`);
 agent.destroy();
 await pool.close();

@@ -4,7 +4,6 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { DxgwError } from '../errors/codes.js';
 import type { BindingService } from '../subscribers/binding-service.js';
 import { errorHandler } from './errors.js';
 import { registerBindingRoutes } from './routes/bindings.js';

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof CommanderError) process.exit(error.exitCode);
     const { line, status } = reportError(error);
-    process.stderr.write(line + '\n');
+    process.stderr.write(`${line}\n`);
     process.exit(status);
   }
 }

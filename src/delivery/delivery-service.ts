@@ -111,7 +111,10 @@ export class DeliveryService {
 
   private activityOf(sink: string): SinkActivity {
     let a = this.activity.get(sink);
-    if (!a) this.activity.set(sink, (a = { delivered: 0, lastErrorTime: null, lastError: null }));
+    if (!a) {
+      a = { delivered: 0, lastErrorTime: null, lastError: null };
+      this.activity.set(sink, a);
+    }
     return a;
   }
 
@@ -140,7 +143,9 @@ export class DeliveryService {
     await this.bridge.stop();
     this.recovery?.stop();
     const closing = Promise.all(this.workers.map((w) => w.worker.close()));
-    const timer = setTimeout(() => this.workers.forEach((w) => w.abortInFlight()), graceMs);
+    const timer = setTimeout(() => {
+      for (const w of this.workers) w.abortInFlight();
+    }, graceMs);
     await closing;
     clearTimeout(timer);
     await this.recovery?.leave();

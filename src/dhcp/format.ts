@@ -58,7 +58,7 @@ export function toDecodedJson(decoded: DecodedDhcp): DecodedMessageJson {
     time: formatCaptureTime(frame.seconds, frame.nanos),
     op: message.op === 1 ? 'BOOTREQUEST' : 'BOOTREPLY',
     type: messageTypeName(message.messageType, message.op),
-    xid: '0x' + message.xid.toString(16).padStart(8, '0'),
+    xid: `0x${message.xid.toString(16).padStart(8, '0')}`,
     chaddr: bytesToHex(chaddr(message)),
     ciaddr: ipToString(message.ciaddr),
     yiaddr: ipToString(message.yiaddr),

@@ -49,7 +49,10 @@ const TYPE_NAMES = new Map<string, Uint8Array>();
 function typeName(type: number, op: number): Uint8Array {
   const name = messageTypeName(type, op);
   let bytes = TYPE_NAMES.get(name);
-  if (bytes === undefined) TYPE_NAMES.set(name, (bytes = ascii(name)));
+  if (bytes === undefined) {
+    bytes = ascii(name);
+    TYPE_NAMES.set(name, bytes);
+  }
   return bytes;
 }
 

@@ -37,7 +37,10 @@ export class DhcpOptions {
       if (e[i] !== code) continue;
       const value = this.buf.subarray(e[i + 1]!, e[i + 1]! + e[i + 2]!);
       if (found === undefined) found = value;
-      else (parts ??= [found]).push(value);
+      else {
+        parts ??= [found];
+        parts.push(value);
+      }
     }
     return parts ? Buffer.concat(parts) : found;
   }

@@ -110,11 +110,20 @@ export class FlowDecoder {
     const ctx: SetContext = { buf, session: message.session, now, cache: this.cache, error: (r) => this.error(r) };
     const v9 = message.version === NETFLOW_V9;
     while (at < end) {
-      if (end - at < SET_HEADER_LENGTH) return this.fail('set-too-short'), out;
+      if (end - at < SET_HEADER_LENGTH) {
+        this.fail('set-too-short');
+        return out;
+      }
       const id = buf.readUInt16BE(at);
       const length = buf.readUInt16BE(at + 2);
-      if (length < SET_HEADER_LENGTH) return this.fail('set-too-short'), out;
-      if (at + length > end) return this.fail('set-overrun'), out;
+      if (length < SET_HEADER_LENGTH) {
+        this.fail('set-too-short');
+        return out;
+      }
+      if (at + length > end) {
+        this.fail('set-overrun');
+        return out;
+      }
       const body = at + SET_HEADER_LENGTH;
       const setEnd = at + length;
       at = setEnd;

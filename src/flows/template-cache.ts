@@ -55,7 +55,10 @@ export class TemplateCache {
       if (this.count >= this.limit) return false;
       s = this.sessions.get(session);
     }
-    if (!s) this.sessions.set(session, (s = { templates: new Map(), systemInitMs: undefined }));
+    if (!s) {
+      s = { templates: new Map(), systemInitMs: undefined };
+      this.sessions.set(session, s);
+    }
     if (!s.templates.has(template.id)) this.count++;
     s.templates.set(template.id, { template, refreshedAt: now });
     return true;

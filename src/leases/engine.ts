@@ -193,7 +193,7 @@ function renew(existing: Binding, obs: AckObservation): Decision {
 
 function onData(vr: string, ip: string, mac: string | null, time: number, lookup: BindingLookup, config: EngineConfig): Decision {
   const existing = lookup.get(vr, ip);
-  if (!existing || existing.state !== 'bound') return NOTHING;
+  if (existing?.state !== 'bound') return NOTHING;
   if (config.activationMatchMac && mac !== null && mac !== existing.mac) return NOTHING;
   const next = activate(existing, time, lookup, config, existing.rev + 1);
   if (next.state === 'denied') {

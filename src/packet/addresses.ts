@@ -52,7 +52,7 @@ export function bytesToHex(bytes: Uint8Array, start = 0, end = bytes.length): st
   if (end <= start) return '';
   if (end - start > 256) {
     let out = HEX[bytes[start]!]!;
-    for (let i = start + 1; i < end; i++) out += ':' + HEX[bytes[i]!]!;
+    for (let i = start + 1; i < end; i++) out += `:${HEX[bytes[i]!]!}`;
     return out;
   }
   let p = 0;

@@ -51,7 +51,10 @@ const infoCache = new Map<number, Map<string, AttributeInfo | null>>();
 
 function attributeInfo(name: string, vendor: number | undefined): AttributeInfo | null {
   let names = infoCache.get(vendor ?? 0);
-  if (!names) infoCache.set(vendor ?? 0, (names = new Map()));
+  if (!names) {
+    names = new Map();
+    infoCache.set(vendor ?? 0, names);
+  }
   let info = names.get(name);
   if (info === undefined) {
     const id = Number(radius.attr_name_to_id(name, vendor));

@@ -78,7 +78,7 @@ export async function startEmbeddedRedis(dataDir: string, binary = 'redis-server
       throw new DxgwError('DXGW_REDIS_EMBEDDED_FAILED', `embedded redis-server (${binary}) did not start: ${failed ?? 'no answer in 15 s'} ${stderr.trim().split('\n').pop() ?? ''}`.trim(), { key: 'redis.url' });
     }
   }
-  writeFileSync(join(dir, URL_FILE), url + '\n');
+  writeFileSync(join(dir, URL_FILE), `${url}\n`);
   return {
     url,
     async stop() {

@@ -124,8 +124,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         sinks,
         retry: config.retry,
         completed: { count: config.outbox.completedJobs.maxJobs, ageSeconds: config.outbox.completedJobs.maxAgeSeconds },
-        onDelivered: (sink, latency, events) => (metrics.onDelivered(sink.name, latency, events), health.onDelivered(sink.name)),
-        onAttemptFailed: (sink, error) => (metrics.onAttemptFailed(sink.name, error.message), health.onAttemptFailed(sink.name, error)),
+        onDelivered: (sink, latency, events) => {
+          metrics.onDelivered(sink.name, latency, events);
+          health.onDelivered(sink.name);
+        },
+        onAttemptFailed: (sink, error) => {
+          metrics.onAttemptFailed(sink.name, error.message);
+          health.onAttemptFailed(sink.name, error);
+        },
         onGaveUp: (sink, job, error) => {
           metrics.onGaveUp(sink.name);
           health.onGaveUp(sink.name, error);

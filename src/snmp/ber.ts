@@ -36,9 +36,19 @@ const lengthSize = (n: number): number => (n < 0x80 ? 1 : n < 0x100 ? 2 : n < 0x
 
 function writeLength(n: number): void {
   if (n < 0x80) scratch[at++] = n;
-  else if (n < 0x100) (scratch[at++] = 0x81), (scratch[at++] = n);
-  else if (n < 0x10000) (scratch[at++] = 0x82), (scratch[at++] = n >>> 8), (scratch[at++] = n & 0xff);
-  else (scratch[at++] = 0x83), (scratch[at++] = (n >>> 16) & 0xff), (scratch[at++] = (n >>> 8) & 0xff), (scratch[at++] = n & 0xff);
+  else if (n < 0x100) {
+    scratch[at++] = 0x81;
+    scratch[at++] = n;
+  } else if (n < 0x10000) {
+    scratch[at++] = 0x82;
+    scratch[at++] = n >>> 8;
+    scratch[at++] = n & 0xff;
+  } else {
+    scratch[at++] = 0x83;
+    scratch[at++] = (n >>> 16) & 0xff;
+    scratch[at++] = (n >>> 8) & 0xff;
+    scratch[at++] = n & 0xff;
+  }
 }
 
 const subidSize = (v: number): number => (v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5);

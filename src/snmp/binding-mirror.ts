@@ -126,7 +126,8 @@ export class BindingMirror {
   /** A full resync now (tests, and operators through a future admin command). */
   resync(): Promise<void> {
     return this.serial(async () => {
-      this.countersAtResync = JSON.stringify((this.counters = await this.store.counters()));
+      this.counters = await this.store.counters();
+      this.countersAtResync = JSON.stringify(this.counters);
       this.applyDiff(await this.readAll());
     });
   }
@@ -168,7 +169,9 @@ export class BindingMirror {
       for (const { event } of entries) touched.set(`${event.subscriber.vr}|${event.subscriber.ip}`, event.subscriber);
       const targets = [...touched.values()];
       const current = await Promise.all(targets.map((t) => this.store.get(t.vr, t.ip)));
-      targets.forEach((t, i) => this.apply(t.vr, t.ip, current[i]));
+      targets.forEach((t, i) => {
+        this.apply(t.vr, t.ip, current[i]);
+      });
       this.position = entries[entries.length - 1]!.position;
       if (entries.length < this.batch) return;
     }

@@ -111,7 +111,7 @@ describe('bull-board behind the token', () => {
       const denied = await app.inject({ url: '/admin/queues' });
       expect(denied.statusCode).toBe(401);
       expect(denied.headers['www-authenticate']).toMatch(/^Basic/);
-      const basic = 'Basic ' + Buffer.from('ops:secret-token-0123456789').toString('base64');
+      const basic = `Basic ${Buffer.from('ops:secret-token-0123456789').toString('base64')}`;
       expect((await app.inject({ url: '/admin/queues', headers: { authorization: basic } })).statusCode).toBe(200);
     } finally {
       await app.close();

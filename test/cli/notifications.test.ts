@@ -111,7 +111,10 @@ describe.runIf(requireTool('redis-server'))('dxgw notifications with the embedde
     await daemon.stop('SIGKILL');
     // The watchdog stops the embedded redis-server once dxgw is gone; the URL file stays.
     let result = list();
-    await waitFor('the embedded Redis gone', () => (result = list()).status !== 0, 30_000);
+    await waitFor('the embedded Redis gone', () => {
+      result = list();
+      return result.status !== 0;
+    }, 30_000);
     expectOneLineError(result, 'DXGW_STORE_UNAVAILABLE', /is `dxgw run` running\?\): .*\(at redis\.dataDir\)$/);
   });
 });

@@ -170,13 +170,13 @@ export function leaseStoreConformance(name: string, makeStore: () => Promise<Sto
         const store = await fresh();
         const longHex = 'ab'.repeat(300);
         const b = makeActiveBinding({
-          clientId: '00:' + Array.from({ length: 40 }, (_, i) => (i % 256).toString(16).padStart(2, '0')).join(':'),
+          clientId: `00:${Array.from({ length: 40 }, (_, i) => (i % 256).toString(16).padStart(2, '0')).join(':')}`,
           interfaceName: `ip-${'x'.repeat(100)}`,
           loginName: `Jürgen ✓ 𝄞 ${'ü'.repeat(70)}`,
           profile: 'p;=|{}',
           attributes: { '': 'empty key', 'a=b;c': '{"json":true}', 'Ünïcode': '𝄞'.repeat(40), ['__proto__']: 'x' },
           clientOptions: { '43': longHex, '0': '', '255': '00' },
-          serverOptions: { '82': '0106' + 'ff'.repeat(60), 'not-a-code': 'zz' },
+          serverOptions: { '82': `0106${'ff'.repeat(60)}`, 'not-a-code': 'zz' },
           vlans: [1, 2, 3, 4095],
           leaseStart: T0 + 0.125,
           expiresAt: T0 + 0.125 + 3_600_000,

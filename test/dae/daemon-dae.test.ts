@@ -24,7 +24,7 @@ async function radclient(port: number, type: 'disconnect' | 'coa', secret: strin
   let stdout = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stdout += d));
-  child.stdin!.end(attributes + '\n');
+  child.stdin!.end(`${attributes}\n`);
   const code = await new Promise<number>((r) => child.once('exit', (c) => r(c ?? 1)));
   return { stdout, code };
 }

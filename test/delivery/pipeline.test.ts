@@ -79,7 +79,10 @@ describe.runIf(requireTool('redis-server'))('notification pipeline (BullMQ, HTTP
 
   it('delivers every event once, signed, in order per subscriber, while the sink fails at random', { timeout: 120_000 }, async () => {
     let seed = 1;
-    const random = () => ((seed = (seed * 48271) % 0x7fffffff) / 0x7fffffff);
+    const random = () => {
+      seed = (seed * 48271) % 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
     receiver = await startHttpReceiver(SECRET, () => (random() < 0.35 ? { status: random() < 0.5 ? 503 : 429 } : { status: 200 }));
     const events = await replayAll(server.url);
     expect(events).toBeGreaterThan(50);
@@ -98,7 +101,10 @@ describe.runIf(requireTool('redis-server'))('notification pipeline (BullMQ, HTTP
 
   it('batch mode: every event once, in order per subscriber, one signed array per request, while the sink fails at random', { timeout: 120_000 }, async () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 48271) % 0x7fffffff) / 0x7fffffff);
+    const random = () => {
+      seed = (seed * 48271) % 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
     receiver = await startHttpReceiver(SECRET, () => (random() < 0.35 ? { status: 503 } : { status: 200 }));
     const events = await replayAll(server.url);
     await start(undefined, { concurrency: 4, batch: { maxEvents: 7, maxDelayMs: 10 } }).start();

@@ -246,7 +246,7 @@ export function parseDockerfile(text: string): { directives: Record<string, stri
     }
     const instruction: Instruction = { keyword, args: rest, flags, line: start };
     const exec = keyword === 'HEALTHCHECK' ? /^CMD\s+(\[.*\])$/s.exec(rest)?.[1] : rest;
-    if (exec !== undefined && exec.startsWith('[')) {
+    if (exec?.startsWith('[')) {
       try {
         const parsed = JSON.parse(exec) as unknown;
         if (Array.isArray(parsed) && parsed.every((x) => typeof x === 'string')) instruction.json = parsed as string[];
@@ -389,6 +389,10 @@ export function expectNoSecrets(value: unknown, where: string, key?: string): vo
     return;
   }
   if (typeof value === 'string' && /^rediss?:\/\//.test(value)) expect(new URL(value).password, `${where}: password in ${value}`).toBe('');
-  if (Array.isArray(value)) value.forEach((v, i) => expectNoSecrets(v, `${where}[${i}]`));
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      expectNoSecrets(v, `${where}[${i}]`);
+    });
+  }
   else if (isObject(value)) for (const [k, v] of Object.entries(value)) expectNoSecrets(v, `${where}.${k}`, k);
 }

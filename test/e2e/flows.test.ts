@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { configFile, Daemon, e2eCanRun, Lab, PORTS, Receiver, REPO, waitUntil } from './lab.js';
+import { configFile, type Daemon, e2eCanRun, Lab, PORTS, type Receiver, REPO, waitUntil } from './lab.js';
 
 const SECRET = 'sae-e2e-flows';
 const MAC = '02:00:00:00:f1:01';

@@ -26,9 +26,9 @@ const server = createServer((req, res) => {
       res.end();
       return;
     }
-    const expected = 'sha256=' + createHmac('sha256', secret).update(`${req.headers['x-dxgw-timestamp']}.${body}`).digest('hex');
+    const expected = `sha256=${createHmac('sha256', secret).update(`${req.headers['x-dxgw-timestamp']}.${body}`).digest('hex')}`;
     const signatureOk = req.headers['x-dxgw-signature'] === expected;
-    appendFileSync(log, JSON.stringify({ event, signatureOk, path: req.url, receivedAt: new Date().toISOString() }) + '\n');
+    appendFileSync(log, `${JSON.stringify({ event, signatureOk, path: req.url, receivedAt: new Date().toISOString() })}\n`);
     res.statusCode = 200;
     res.end();
   });

@@ -136,6 +136,7 @@ export class Lab {
     return this.exec('rly', [process.execPath, DXGW, ...args]);
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: the CLI's JSON, read loosely by the assertions
   async bindings(config: string): Promise<Array<Record<string, any>>> {
     const r = await this.cli(['bindings', 'list', '--json', '--config', config]);
     if (r.code !== 0) throw new Error(`dxgw bindings failed (${r.code}): ${r.stderr}`);
@@ -288,6 +289,7 @@ export class Daemon {
   }
 
   /** Parsed pino lines. */
+  // biome-ignore lint/suspicious/noExplicitAny: log lines, read loosely by the assertions
   lines(): Array<Record<string, any>> {
     return this.output.split('\n').flatMap((l) => {
       try {
@@ -340,7 +342,11 @@ export class Receiver {
   events(filter: (e: SaeRecord['event']) => boolean = () => true): Array<SaeRecord['event']> {
     const seen = new Set<string>();
     return this.all()
-      .filter((r) => !seen.has(r.event.id) && (seen.add(r.event.id), true))
+      .filter((r) => {
+        if (seen.has(r.event.id)) return false;
+        seen.add(r.event.id);
+        return true;
+      })
       .map((r) => r.event)
       .filter(filter);
   }

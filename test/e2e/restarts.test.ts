@@ -8,7 +8,7 @@
  */
 import type { FreeRadius } from '../helpers/freeradius.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFile, Daemon, e2eCanRun, Lab, macHex, PORTS, Receiver, sleep, waitUntil, type SaeRecord } from './lab.js';
+import { configFile, type Daemon, e2eCanRun, Lab, macHex, PORTS, type Receiver, sleep, waitUntil, type SaeRecord } from './lab.js';
 
 const SECRET = 'sae-e2e-secret';
 const RADIUS_SECRET = 'radius-e2e-secret';

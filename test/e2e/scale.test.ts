@@ -8,7 +8,7 @@
  */
 import type { FreeRadius } from '../helpers/freeradius.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFile, Daemon, e2eCanRun, Lab, PORTS, Receiver, waitUntil } from './lab.js';
+import { configFile, type Daemon, e2eCanRun, Lab, PORTS, type Receiver, waitUntil } from './lab.js';
 
 const SECRET = 'sae-e2e-secret';
 const RADIUS_SECRET = 'radius-e2e-secret';

@@ -116,7 +116,7 @@ const SECTIONS_FOR: Record<ListenType, SectionName[]> = {
   coa: ['recv-coa', 'send-coa'],
 };
 
-const block = (name: string, body: string): string => `  ${name} {\n${body ? body.replace(/^/gm, '    ') + '\n' : ''}  }`;
+const block = (name: string, body: string): string => `  ${name} {\n${body ? `${body.replace(/^/gm, '    ')}\n` : ''}  }`;
 
 function radiusdConf(dir: string, listens: Array<[ListenType, number]>, sections: Partial<Record<SectionName, string>>): string {
   const used = [...new Set(listens.flatMap(([type]) => SECTIONS_FOR[type]))];

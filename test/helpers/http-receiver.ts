@@ -68,7 +68,11 @@ export async function startHttpReceiver(secret: string, behaviour: Behaviour = (
     requests,
     delivered() {
       const seen = new Set<string>();
-      return requests.filter((r) => r.status >= 200 && r.status < 300 && !seen.has(r.event.id) && (seen.add(r.event.id), true));
+      return requests.filter((r) => {
+      if (r.status < 200 || r.status >= 300 || seen.has(r.event.id)) return false;
+      seen.add(r.event.id);
+      return true;
+    });
     },
     behave(b) {
       current = b;

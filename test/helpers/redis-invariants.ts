@@ -47,7 +47,7 @@ export async function redisInvariantViolations(redis: Redis, site: string): Prom
   }
   for (const [field, lane] of Object.entries(macIndex)) {
     const [vr, ip] = lane.split('|') as [string, string];
-    const decoded = lanes.has(lane) ? decodeBinding(vr, ip, await redis.hgetall(keys.leasePrefix + `${vr}:${ip}`)) : undefined;
+    const decoded = lanes.has(lane) ? decodeBinding(vr, ip, await redis.hgetall(`${keys.leasePrefix}${vr}:${ip}`)) : undefined;
     if (decoded?.ok && `${vr}|${decoded.binding.mac}` !== field) problems.push(`MAC index ${field} → ${lane}, which has MAC ${decoded.binding.mac}`);
   }
   for (const lane of timers.keys()) if (!lanes.has(lane)) problems.push(`timer ${lane}: no such binding`);

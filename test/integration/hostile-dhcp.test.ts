@@ -34,7 +34,10 @@ describe('hostile DHCP', () => {
     const decoder = new FrameDecoder();
     const { pipeline } = makePipeline();
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) & 255;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return (seed >>> 8) & 255;
+    };
     const template = dhcpFrame({ op: 2, options: [[53, [5]], [51, u32(60)]] }, { srcPort: 67, dstPort: 68 });
     for (let i = 0; i < 1_000_000; i++) {
       // Half pure noise, half a real DHCP frame with random bytes sprayed over it.
@@ -73,7 +76,9 @@ describe('hostile DHCP', () => {
         dhcpFrame({ op: 2, yiaddr: '192.0.2.9', chaddr: '00:00:00:00:00:00', options: [[53, [5]], [51, u32(60)]] }, reply),
         dhcpFrame({ op: 2, yiaddr: '192.0.2.10', chaddr: '02:00:00:00:00:0a', options: [[53, [5]]] }, reply), // INFORM ACK: no lease
       ];
-      absurd.forEach((data, i) => pipeline.handle(decoder.decode(frame(data, i))));
+      absurd.forEach((data, i) => {
+        pipeline.handle(decoder.decode(frame(data, i)));
+      });
       await pipeline.flush();
       expect(await store.count()).toBe(0);
       expect(observer.ignored).toMatchObject({ 'ack-zero-lease': 1, 'bad-address': 3, 'bad-chaddr': 1, 'ack-without-lease': 1 });

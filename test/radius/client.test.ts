@@ -74,7 +74,7 @@ describe('RadiusAccountingClient', () => {
   });
 
   it('accepts a late answer to an earlier transmission (that version was recorded)', async () => {
-    const p = await peer((req: Received, i: number, self: UdpPeer) => {
+    const p = await peer((_req: Received, i: number, self: UdpPeer) => {
       if (i === 1) self.reply(self.received[0]!, self.answer(self.received[0]!)); // answer #0 after #1 went out
     });
     const c = client([p.port]);

@@ -27,7 +27,10 @@ function reference(varbinds: Vb[]): Buffer {
     if (vb.type === T.OctetString || vb.type === T.Counter64) w.writeBuffer(vb.value as Buffer, vb.type);
     else if (vb.type === T.IpAddress) w.writeBuffer(Buffer.from(String(vb.value).split('.').map(Number)), T.IpAddress);
     else if (vb.type === T.Oid) w.writeOID(vb.value as string);
-    else if (vb.type >= 0x80) (w.writeByte(vb.type), w.writeByte(0));
+    else if (vb.type >= 0x80) {
+      w.writeByte(vb.type);
+      w.writeByte(0);
+    }
     else w.writeInt(vb.value as number, vb.type);
     w.endSequence();
   }

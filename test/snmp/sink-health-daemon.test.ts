@@ -114,7 +114,10 @@ describe.runIf(requireTool('redis-server') && requireTool('snmptrapd') && requir
 
     // The agent refreshes the sink table every second; /metrics is read at scrape time.
     let cell = '';
-    await waitFor('dxgwSinkFailingSince set', async () => !['', '""'].includes((cell = await failingSinceCell())), 10_000);
+    await waitFor('dxgwSinkFailingSince set', async () => {
+      cell = await failingSinceCell();
+      return !['', '""'].includes(cell);
+    }, 10_000);
     expect(cell).toMatch(/^\d{4}-\d+-\d+,\d+:\d+:\d+\.\d,\+0:0$/);
     const since = (await gaugeValue())!;
     expect(since * 1000).toBeGreaterThanOrEqual(started - 1000);

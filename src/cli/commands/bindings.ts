@@ -39,7 +39,7 @@ function row(b: BindingView): string[] {
 export function printTable(rows: string[][], header: string[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
+  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
 
 function withFilters(command: Command): Command {
@@ -61,8 +61,8 @@ export function registerBindings(program: Command): void {
       const c = await connectStore(opts);
       try {
         const list = await new BindingService(c.store, engineConfigFrom(c.config)).list(filterOf(opts));
-        if (opts.json) process.stdout.write(list.map((b) => JSON.stringify(b) + '\n').join(''));
-        else process.stdout.write(printTable(list.map(row), COLUMNS) + `${list.length} binding(s)\n`);
+        if (opts.json) process.stdout.write(list.map((b) => `${JSON.stringify(b)}\n`).join(''));
+        else process.stdout.write(`${printTable(list.map(row), COLUMNS)}${list.length} binding(s)\n`);
       } finally {
         await c.close();
       }
@@ -75,7 +75,7 @@ export function registerBindings(program: Command): void {
       try {
         const view = await new BindingService(c.store, engineConfigFrom(c.config)).show(opts.vr ?? DEFAULT_VR, filterOf({ ip }).ip!);
         if (!view) throw new DxgwError('DXGW_BINDING_NOT_FOUND', `no binding for ${ip} in virtual router ${opts.vr ?? DEFAULT_VR}`);
-        process.stdout.write(JSON.stringify(view, null, 2) + '\n');
+        process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
       } finally {
         await c.close();
       }
@@ -101,7 +101,7 @@ export function registerBindings(program: Command): void {
     .action(async (opts: StoreOptions) => {
       const c = await connectStore(opts);
       try {
-        process.stdout.write(JSON.stringify(await new BindingService(c.store, engineConfigFrom(c.config)).stats(), null, 2) + '\n');
+        process.stdout.write(`${JSON.stringify(await new BindingService(c.store, engineConfigFrom(c.config)).stats(), null, 2)}\n`);
       } finally {
         await c.close();
       }
@@ -114,7 +114,7 @@ export function registerBindings(program: Command): void {
       const c = await connectStore(opts);
       try {
         const events = await new BindingService(c.store, engineConfigFrom(c.config)).history(opts.vr ?? DEFAULT_VR, filterOf({ ip }).ip!, Number(opts.limit) || 100);
-        process.stdout.write(events.map((e) => JSON.stringify(e) + '\n').join(''));
+        process.stdout.write(events.map((e) => `${JSON.stringify(e)}\n`).join(''));
       } finally {
         await c.close();
       }

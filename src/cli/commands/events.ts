@@ -27,7 +27,7 @@ export function registerEvents(program: Command): void {
         const page = await eventsAfter(c.store, opts.after, limit);
         const tail = `${page.events.length} event(s); next: ${page.next ?? '-'}${page.more ? ' (more follow)' : ''}\n`;
         if (opts.json) {
-          process.stdout.write(page.events.map((e) => JSON.stringify(e) + '\n').join(''));
+          process.stdout.write(page.events.map((e) => `${JSON.stringify(e)}\n`).join(''));
           process.stderr.write(tail);
         } else {
           const rows = page.events.map((e) => [e.id, e.type, e.subscriber.vr, e.subscriber.ip, String(e.seq), e.time]);

@@ -58,11 +58,11 @@ function asCliError(error: unknown, url: string): unknown {
 
 function print(list: NotificationView[], json: boolean | undefined): void {
   if (json) {
-    process.stdout.write(list.map((n) => JSON.stringify(n) + '\n').join(''));
+    process.stdout.write(list.map((n) => `${JSON.stringify(n)}\n`).join(''));
     return;
   }
   const rows = list.map((n) => [n.id, n.state, n.type, n.subscriber.ip, `${n.attemptsMade}/${n.maxAttempts}`, (n.lastError ?? '-').slice(0, 60)]);
-  process.stdout.write(printTable(rows, ['ID', 'STATE', 'TYPE', 'SUBSCRIBER', 'ATTEMPTS', 'LAST ERROR']) + `${list.length} notification(s)\n`);
+  process.stdout.write(`${printTable(rows, ['ID', 'STATE', 'TYPE', 'SUBSCRIBER', 'ATTEMPTS', 'LAST ERROR'])}${list.length} notification(s)\n`);
 }
 
 export function registerNotifications(program: Command): void {
@@ -81,7 +81,7 @@ export function registerNotifications(program: Command): void {
 
   addStoreOptions(cmd.command('show').description('one notification: the event, every attempt, the last error').argument('<id>'))
     .action(async (id: string, opts: Options) => {
-      await withOps(opts, async (ops) => process.stdout.write(JSON.stringify(await ops.show(id), null, 2) + '\n'));
+      await withOps(opts, async (ops) => process.stdout.write(`${JSON.stringify(await ops.show(id), null, 2)}\n`));
     });
 
   addStoreOptions(cmd.command('retry').description('retry one failed notification, or every failed one (--all, optionally --sink) with all attempts again').argument('[id]'))

@@ -27,6 +27,9 @@ export function buildSinks(config: DxgwConfig, state?: SinkStore): Sink[] {
         });
       case 'snmp':
         return new SnmpNotificationSink(sink, { users: config.snmp.users, site: config.site });
+      default:
+        // The schema admits no other type; a new one must be wired here.
+        throw new Error(`unknown sink type ${(sink as { type: string }).type}`);
     }
   });
 }

@@ -16,7 +16,7 @@ export const TIMESTAMP_HEADER = 'x-dxgw-timestamp';
 
 /** `sha256=<hex>` of HMAC-SHA256(secret, `<timestamp>.<body>`). */
 export function signBody(secret: string, timestamp: string, body: string): string {
-  return 'sha256=' + createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
 /** Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3), in ms from now; undefined when absent or unreadable. */
@@ -35,7 +35,6 @@ export class HttpSink implements Sink {
   readonly concurrency: number;
   readonly batch?: { maxEvents: number; maxDelayMs: number };
   private readonly url: URL;
-  private readonly ca: Buffer | undefined;
   private readonly configError: string | undefined;
   /** Own keep-alive pool, one connection per delivery in flight (undici: far less CPU per request than node:http). */
   private readonly pool: Pool;
@@ -57,7 +56,6 @@ export class HttpSink implements Sink {
         configError = `sinks.${config.name}.caFile: cannot read ${config.caFile}: ${(error as Error).message}`;
       }
     }
-    this.ca = ca;
     this.configError = configError;
     this.path = `${this.url.pathname}${this.url.search}`;
     this.pool = new Pool(this.url.origin, { connections: this.concurrency, ...(ca ? { connect: { ca } } : {}) });

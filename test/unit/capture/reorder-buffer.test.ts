@@ -17,7 +17,9 @@ describe('ReorderBuffer', () => {
   it('restores time order within the window, stable for equal times', () => {
     const out: number[] = [];
     const buffer = new ReorderBuffer(1000, (f) => out.push(idOf(f)));
-    [[100, 1], [300, 2], [200, 3], [300, 4], [150, 5], [5000, 6]].forEach(([t, id]) => buffer.push(frame(t!, id!)));
+    [[100, 1], [300, 2], [200, 3], [300, 4], [150, 5], [5000, 6]].forEach(([t, id]) => {
+      buffer.push(frame(t!, id!));
+    });
     expect(out).toEqual([1, 5, 3, 2, 4]);
     buffer.drain();
     expect(out).toEqual([1, 5, 3, 2, 4, 6]);
@@ -40,7 +42,9 @@ describe('ReorderBuffer', () => {
       fc.property(fc.array(fc.integer({ min: 0, max: 200 }), { maxLength: 3000 }), (jitters) => {
         const out: CapturedFrame[] = [];
         const buffer = new ReorderBuffer(500, (f) => out.push(f));
-        jitters.forEach((j, i) => buffer.push(frame(i * 10 + j, i)));
+        jitters.forEach((j, i) => {
+          buffer.push(frame(i * 10 + j, i));
+        });
         buffer.drain();
         expect(out.map(idOf).sort((a, b) => a - b)).toEqual(jitters.map((_, i) => i));
         const times = out.map((f) => f.seconds * 1000 + f.nanos / 1e6);

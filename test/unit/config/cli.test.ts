@@ -19,10 +19,10 @@ describe('dxgw config check', () => {
     expect(printed.ok).toBe(true);
     const [first, ...rest] = printed.stdout.split('\n');
     expect(first).toBe(`ok: ${EXAMPLE}`);
-    const effective = parse(rest.join('\n')) as Record<string, any>;
+    const effective = parse(rest.join('\n')) as { log: { level: string }; api: { token: string }; sinks: Array<{ secret: string }> };
     expect(effective.log.level).toBe('debug');
     expect(effective.api.token).toBe('***');
-    expect(effective.sinks[0].secret).toBe('***');
+    expect(effective.sinks[0]?.secret).toBe('***');
     expect(printed.stdout).not.toContain('change-me');
   });
 

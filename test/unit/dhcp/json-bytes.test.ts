@@ -15,7 +15,11 @@ import { fixtureFiles, fixtureFrames } from '../../helpers/fixtures.js';
 
 function collector(writeAt: number): { writer: LineWriter; text: () => string } {
   const chunks: Buffer[] = [];
-  const sink = new Writable({ write: (chunk: Buffer, _e, done) => (chunks.push(Buffer.from(chunk)), done()) });
+  const sink = new Writable({ write: (chunk: Buffer, _e, done) => {
+      chunks.push(Buffer.from(chunk));
+      done();
+    },
+  });
   const writer = new LineWriter(sink, writeAt);
   return { writer, text: () => Buffer.concat(chunks).toString('utf8') };
 }
@@ -29,7 +33,7 @@ async function compare(frames: Array<{ linkType: number; data: Buffer; seconds: 
   for (const f of frames) {
     const outcome = decoder.decode({ ...f, originalLength: f.data.length, interfaceId: 0 });
     if (outcome.kind !== 'dhcp') continue;
-    expected += toDecodedJsonLine(outcome as DecodedDhcp) + '\n';
+    expected += `${toDecodedJsonLine(outcome as DecodedDhcp)}\n`;
     writeDecodedJsonLine(outcome as DecodedDhcp, writer);
     writer.wrote();
     n++;

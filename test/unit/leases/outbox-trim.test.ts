@@ -113,7 +113,11 @@ describe.runIf(requireTool('redis-server'))('RedisLeaseStore.trimOutbox', () => 
     const removed = await Promise.all(
       others.map(async (s) => {
         let n = 0;
-        for (let r; (r = await s.trimOutbox({ maxEvents: 500, maxAgeSeconds: HOUR }, { limit: 97, requireCheckpoint: true })).removed > 0; ) n += r.removed;
+        for (;;) {
+          const r = await s.trimOutbox({ maxEvents: 500, maxAgeSeconds: HOUR }, { limit: 97, requireCheckpoint: true });
+          if (r.removed === 0) break;
+          n += r.removed;
+        }
         return n;
       }),
     );

@@ -62,7 +62,11 @@ describe('ActivationFilter', () => {
   it('a pending filter that cannot be opened falls back to the prefixes at once', () => {
     const { view, applied, filter } = setup();
     let generation = 0;
-    const f = new ActivationFilter(view, { vr: 'default', prefixes: ['10.0.0.0/8'], vlan: false, apply: (x) => (applied.push(x), ++generation) });
+    const f = new ActivationFilter(view, { vr: 'default', prefixes: ['10.0.0.0/8'], vlan: false, apply: (x) => {
+        applied.push(x);
+        return ++generation;
+      },
+    });
     view.add('10.0.0.1');
     f.tick(0);
     f.openFailed(generation);

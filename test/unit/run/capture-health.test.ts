@@ -7,8 +7,14 @@ describe('CaptureHealth', () => {
     const heard: string[] = [];
     const last: CaptureDropEpisode[] = [];
     const listener = {
-      captureDropping: async (e: CaptureDropEpisode) => void (heard.push(`dropping ${e.handle} ${e.drops}`), last.push(e)),
-      captureDropsCleared: async (e: CaptureDropEpisode) => void (heard.push(`cleared ${e.handle} ${e.drops} ${e.lastDropAt - e.since}`), last.push(e)),
+      captureDropping: async (e: CaptureDropEpisode) => {
+        heard.push(`dropping ${e.handle} ${e.drops}`);
+        last.push(e);
+      },
+      captureDropsCleared: async (e: CaptureDropEpisode) => {
+        heard.push(`cleared ${e.handle} ${e.drops} ${e.lastDropAt - e.since}`);
+        last.push(e);
+      },
     };
     const h = new CaptureHealth({ clearedAfterMs: 1000, listeners: [listener] });
     h.update('dhcp', 0, 0);
