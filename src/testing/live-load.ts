@@ -182,6 +182,23 @@ export class LoadLab {
     return (await this.stats()).bindings.total ?? 0;
   }
 
+  /**
+   * Waits until `target` bindings exist, or until neither the bindings nor the capture's frame
+   * and drop counters have moved for `quietMs` (the capture has drained what it had: the rest
+   * is lost). Call it once the senders have stopped. Returns the bindings count.
+   */
+  async settle(target: number, { quietMs = 5000, timeoutMs = 600_000 } = {}): Promise<number> {
+    let last = '';
+    let since = Date.now();
+    const done = await waitUntil(`${target} bindings, or counters quiet for ${quietMs} ms`, async () => {
+      const [bindings, m] = await Promise.all([this.bindings(), this.metrics()]);
+      const now = `${bindings}/${m.frames.total}/${m.drops.total}`;
+      if (now !== last) [last, since] = [now, Date.now()];
+      return bindings >= target || Date.now() - since > quietMs ? { bindings } : undefined;
+    }, { timeoutMs, intervalMs: 250, detail: () => `last ${last}\n${this.dxgwLog.slice(-2000)}` });
+    return done.bindings;
+  }
+
   /** Frames cap0 has received (offered to the capture, whatever it kept). */
   async rx(): Promise<number> {
     return Number(await this.script('load_rx'));
