@@ -36,12 +36,13 @@ export async function benchLive({ floodAcks = 20_000, floodAckRate = 2000, stepS
      * ACKs at `rate`/s ('top' = --topspeed); `sent()` runs when tcpreplay is done (the floods
      * stop there), then the count settles (LoadLab.settle): late is not lost.
      */
-    async function acks(clients, rate, sent = async () => undefined) {
+    async function acks(clients, rate, sent = async () => undefined, start = async () => undefined) {
       const first = next;
       next += clients;
       const file = lab.writeCapture(`acks-${first}.pcap`, ackLoadCapture({ clients, first }));
       const before = await lab.bindings();
       const m0 = await lab.metrics();
+      await start();
       let replay;
       try {
         replay = await lab.send(file, rate === 'top' ? ['--topspeed', '--preload-pcap'] : [`--pps=${2 * rate}`, '--preload-pcap']);
@@ -55,14 +56,18 @@ export async function benchLive({ floodAcks = 20_000, floodAckRate = 2000, stepS
 
     /** ACK run under floods (each a tcpreplay --topspeed --loop); the floods' rate measured on cap0. */
     async function underFlood(label, floods) {
-      const rx0 = await lab.rx();
-      for (const [id, file] of floods) await lab.floodStart(id, file, ['--topspeed', '--preload-pcap']);
-      const t0 = process.hrtime.bigint();
+      let rx0 = 0;
+      let t0 = 0n;
       let seconds = 0;
+      const start = async () => {
+        rx0 = await lab.rx();
+        t0 = process.hrtime.bigint();
+        for (const [id, file] of floods) await lab.floodStart(id, file, ['--topspeed', '--preload-pcap']);
+      };
       const r = await acks(floodAcks, floodAckRate, async () => {
         for (const [id] of floods) await lab.floodStop(id).catch(() => undefined);
         seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      });
+      }, start);
       const floodPps = ((await lab.rx()) - rx0 - 2 * r.clients) / seconds;
       row(`${label}: flood offered on cap0`, `${fmt(floodPps)} packets/s for ${seconds.toFixed(1)} s`);
       row(`${label}: ACKs sent (tcpreplay)`, `${fmt(r.clients)} at ${fmt(r.ackRate)}/s`);

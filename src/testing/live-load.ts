@@ -5,7 +5,7 @@
  * handle from /metrics, offered packets from cap0's receive counter.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -99,6 +99,7 @@ export class LoadLab {
   readonly apiPort: number;
   private dxgw: ChildProcess | undefined;
   private dxgwLog = '';
+  private servicePids: string[] = [];
 
   constructor(options: LoadLabOptions) {
     this.repo = options.repo;
@@ -146,6 +147,8 @@ export class LoadLab {
       if (failed()) throw new Error(`dxgw failed:\n${this.dxgwLog}`);
       return /"api listening"/.test(this.dxgwLog) && (await sockets()) > before;
     }, { timeoutMs: 30_000, detail: () => this.dxgwLog });
+    // Only the services run there now (the API is read later, by processes in the namespace too).
+    this.servicePids = (await run('ip', ['netns', 'pids', `${this.prefix}-rly`], process.env, 10_000)).stdout.split('\n').filter(Boolean);
   }
 
   log(): string {
@@ -182,19 +185,44 @@ export class LoadLab {
     return (await this.stats()).bindings.total ?? 0;
   }
 
+  /** CPU seconds used so far by the capture namespace's services (dxgw, its capture child, Redis). */
+  async cpuSeconds(): Promise<number> {
+    let ticks = 0;
+    for (const pid of this.servicePids) {
+      try {
+        // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(f[11]) + Number(f[12]);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return ticks / 100; // USER_HZ
+  }
+
   /**
-   * Waits until `target` bindings exist, or until neither the bindings nor the capture's frame
-   * and drop counters have moved for `quietMs` (the capture has drained what it had: the rest
-   * is lost). Call it once the senders have stopped. Returns the bindings count.
+   * Waits until `target` bindings exist, or until the capture has drained what it had: neither
+   * the bindings nor the capture's frame and drop counters moved for `quietMs`, and the capture
+   * namespace's processes were idle meanwhile (a capture busy with a backlog posts no counters
+   * until it is through, so quiet counters alone are not enough). Call it once the senders have
+   * stopped; what is missing then is lost. Returns the bindings count.
    */
   async settle(target: number, { quietMs = 5000, timeoutMs = 600_000 } = {}): Promise<number> {
     let last = '';
     let since = Date.now();
-    const done = await waitUntil(`${target} bindings, or counters quiet for ${quietMs} ms`, async () => {
-      const [bindings, m] = await Promise.all([this.bindings(), this.metrics()]);
+    let cpuSince = await this.cpuSeconds();
+    const done = await waitUntil(`${target} bindings, or a quiet capture for ${quietMs} ms`, async () => {
+      const [bindings, m, cpu] = await Promise.all([this.bindings(), this.metrics(), this.cpuSeconds()]);
       const now = `${bindings}/${m.frames.total}/${m.drops.total}`;
-      if (now !== last) [last, since] = [now, Date.now()];
-      return bindings >= target || Date.now() - since > quietMs ? { bindings } : undefined;
+      if (bindings >= target) return { bindings };
+      const elapsed = Date.now() - since;
+      // Busy: more than a tenth of a core since the counters last moved.
+      if (now !== last || cpu - cpuSince > (elapsed / 1000) * 0.1) {
+        [last, since, cpuSince] = [now, Date.now(), cpu];
+        return undefined;
+      }
+      return elapsed > quietMs ? { bindings } : undefined;
     }, { timeoutMs, intervalMs: 250, detail: () => `last ${last}\n${this.dxgwLog.slice(-2000)}` });
     return done.bindings;
   }
