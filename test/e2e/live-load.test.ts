@@ -6,7 +6,8 @@
  * must drop nothing.
  *
  * The floods' rates are parameters (packets/s, or "top" for tcpreplay --topspeed):
- * LIVE_LOAD_FLOOD_PPS (unbound, default 20000) and LIVE_LOAD_BOUND_PPS (bound, default 5000).
+ * LIVE_LOAD_FLOOD_PPS (unbound, default 20000) and LIVE_LOAD_BOUND_PPS (bound, default 5000);
+ * so are LIVE_LOAD_ACKS (2000) and LIVE_LOAD_ACK_RATE (1000/s).
  * Speed is not asserted: the rates are fixed and the assertions are counts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +15,13 @@ import { ackLoadCapture, floodCapture, UNBOUND_BASE } from '../../src/testing/lo
 import { LoadLab } from '../../src/testing/live-load.js';
 import { e2eCanRun, REPO } from './lab.js';
 
-const ACKS = 2000;
-const ACKS_PER_SECOND = 1000;
+const count = (name: string, fallback: number) => {
+  const v = process.env[name] ?? String(fallback);
+  if (!/^[1-9]\d*$/.test(v)) throw new Error(`${name} must be a positive integer, not ${JSON.stringify(v)}`);
+  return Number(v);
+};
+const ACKS = count('LIVE_LOAD_ACKS', 2000);
+const ACKS_PER_SECOND = count('LIVE_LOAD_ACK_RATE', 1000);
 const rate = (name: string, fallback: string) => {
   const v = process.env[name] ?? fallback;
   if (v === 'top') return ['--topspeed', '--preload-pcap'];
@@ -67,10 +73,10 @@ describe.runIf(canRun)(`e2e: live load, ${ACKS} ACKs at ${ACKS_PER_SECOND}/s thr
   });
 
   it(`under a data flood (unbound ${FLOOD[0]}, bound ${BOUND_FLOOD[0]}): all ${ACKS} ACKs become bindings, no DHCP frame dropped`, { timeout: 180_000 }, async () => {
-    const first = 100_001;
+    const first = ACKS + 1;
     const unbound = lab.writeCapture('flood-unbound.pcap', floodCapture({ packets: 50_000, first: UNBOUND_BASE, addresses: 50_000 }));
     // The addresses this step binds, while they are being bound.
-    const bound = lab.writeCapture('flood-bound.pcap', floodCapture({ packets: 20_000, first, addresses: ACKS }));
+    const bound = lab.writeCapture('flood-bound.pcap', floodCapture({ packets: Math.max(20_000, ACKS), first, addresses: ACKS }));
     const rx = await lab.rx();
     await lab.floodStart('flood', unbound, FLOOD);
     await lab.floodStart('bound', bound, BOUND_FLOOD);
