@@ -4,12 +4,13 @@
 import { benchDecode } from './decode.mjs';
 import { benchDelivery } from './delivery.mjs';
 import { benchLeases } from './leases.mjs';
+import { benchLive } from './live.mjs';
 import { benchNotifications } from './notifications.mjs';
 import { benchRadius } from './radius.mjs';
 import { benchSnmp } from './snmp.mjs';
 import { benchSoak } from './soak.mjs';
 
-const benches = { decode: benchDecode, leases: benchLeases, notifications: benchNotifications, delivery: benchDelivery, radius: benchRadius, snmp: benchSnmp, soak: benchSoak };
+const benches = { decode: benchDecode, leases: benchLeases, notifications: benchNotifications, delivery: benchDelivery, live: benchLive, radius: benchRadius, snmp: benchSnmp, soak: benchSoak };
 const only = process.argv[2];
 if (only && !benches[only]) {
   console.error(`unknown benchmark ${only}; one of: ${Object.keys(benches).join(', ')}`);

@@ -175,6 +175,15 @@ check() {
             expect "$f" "dhcp.option.dhcp == 5 && dhcp.ip.client != 0.0.0.0 && dhcp.ip.relay == 0.0.0.0" 2
             expect "$f" "dhcp.option.dhcp == 5 && dhcp.ip.client != 0.0.0.0 && dhcp.ip.relay == $GIADDR" 2
             ;;
+        dhcrelay-renew-icmp-port-unreachable.pcap)
+            # three renewals, each ACKed directly and relayed; each relayed ACK refused by ICMP
+            # (the ICMP errors quote the ACK: tshark dissects that DHCP too, hence !icmp)
+            expect "$f" "!icmp && dhcp.option.dhcp == 5 && dhcp.ip.client != 0.0.0.0 && dhcp.ip.relay == $GIADDR" 6 6
+            expect "$f" "icmp.type == 3 && icmp.code == 3 && ip.dst == $GIADDR && udp.srcport == 67 && udp.dstport == 68" 3 3
+            # the silent client (02:00:00:00:0d:01) sends no IP packet of its own but DHCP and ICMP errors
+            expect "$f" "eth.src == 02:00:00:00:0d:01 && ip && !dhcp && icmp.type != 3" 0 0
+            expect "$f" "icmp.type == 8 && eth.src == 02:00:00:00:0d:02" 1
+            ;;
         *) fail "$f" "no checks defined" ;;
     esac
 }
@@ -186,6 +195,7 @@ FILES=(
     kea-dora-ping-renew-release.pcapng nak.pcap decline.pcap vanish.pcap
     client-id-variants.pcap option82-remote-id.pcap vlan-8021q.pcap vlan-qinq.pcap
     any-linux-sll2.pcap any-linux-sll.pcap many-clients.pcap dhcrelay-on-gateway-double-renew.pcap
+    dhcrelay-renew-icmp-port-unreachable.pcap
 )
 for f in "${FILES[@]}"; do check "$f"; done
 for f in *.pcap *.pcapng; do
