@@ -22,7 +22,7 @@ export async function benchLive({ floodAcks = 20_000, floodAckRate = 2000, stepS
     row('skipped', 'needs root (network namespaces) and tcpreplay');
     return;
   }
-  const { LoadLab, waitUntil } = await dist('testing/live-load.js');
+  const { LoadLab } = await dist('testing/live-load.js');
   const { ackLoadCapture, floodCapture, UNBOUND_BASE } = await dist('testing/load-capture.js');
   const lab = new LoadLab({ repo: root, prefix: `lb${process.pid}`.slice(0, 10) });
   let next = 1; // every run binds fresh addresses

@@ -54,7 +54,7 @@ describe.runIf(canRun)(`e2e: live load, ${ACKS} ACKs at ${ACKS_PER_SECOND}/s thr
     const file = lab.writeCapture(`acks-${first}.pcap`, ackLoadCapture({ clients: ACKS, first }));
     const before = await lab.bindings();
     const dropsBefore = (await lab.metrics()).dhcpDrops;
-    let replay;
+    let replay: Awaited<ReturnType<typeof lab.send>> | undefined;
     try {
       replay = await lab.send(file, [`--pps=${2 * ACKS_PER_SECOND}`]);
     } finally {
